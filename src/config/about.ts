@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { configSchema } from './settings.js';
+
+export const CAPABILITIES = ['about', 'schema-flattening', 'target-schema', 'validate-records'] as const;
+
+export function packageInfo(): { name: string; version: string; description: string } {
+  return JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8'));
+}
+
+/** `--about` in the Singer SDK's shape: name, version, capabilities, settings as JSON Schema. */
+export function aboutJson(): Record<string, unknown> {
+  const pkg = packageInfo();
+  const schema = configSchema();
+  const properties: Record<string, unknown> = {};
+  for (const [name, s] of Object.entries(schema.properties)) {
+    const { 'x-secret': secret, ...rest } = s;
+    properties[name] = { ...rest, ...(secret ? { secret: true, writeOnly: true } : {}) };
+  }
+  return {
+    name: pkg.name,
+    description: pkg.description,
+    version: pkg.version,
+    capabilities: [...CAPABILITIES],
+    settings: { type: 'object', properties },
+  };
+}
+
+export function aboutMarkdown(): string {
+  const about = aboutJson();
+  const props = (about.settings as { properties: Record<string, Record<string, unknown>> }).properties;
+  const lines = [
+    `# ${about.name}`,
+    '',
+    String(about.description),
+    '',
+    `Version: ${about.version}`,
+    '',
+    '## Capabilities',
+    '',
+    ...(about.capabilities as string[]).map((c) => `* \`${c}\``),
+    '',
+    '## Settings',
+    '',
+    '| Setting | Type | Default | Secret | Description |',
+    '|:--|:--|:--|:--|:--|',
+    ...Object.entries(props).map(
+      ([name, p]) =>
+        `| ${name} | ${p.enum ? (p.enum as string[]).join(' \\| ') : p.type} | ${p.default === undefined ? '' : JSON.stringify(p.default)} | ${p.secret ? 'yes' : ''} | ${String(p.description).replace(/\|/g, '\\|')} |`,
+    ),
+    '',
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,128 @@
+/* Generated from schemas/config.schema.json by `npm run generate`. Do not edit. */
+
+/**
+ * Settings of target-postgres. Names follow MeltanoLabs target-postgres so configs can be swapped.
+ */
+export interface TargetPostgresConfig {
+  /**
+   * Hostname of the PostgreSQL server. Falls back to PGHOST, then localhost.
+   */
+  host?: string;
+  /**
+   * Port of the PostgreSQL server. Falls back to PGPORT.
+   */
+  port?: number;
+  /**
+   * User name to connect as. Falls back to PGUSER.
+   */
+  user?: string;
+  /**
+   * Password of the user. Falls back to PGPASSWORD.
+   */
+  password?: string;
+  /**
+   * Database to load into. Falls back to PGDATABASE.
+   */
+  database?: string;
+  /**
+   * Connection URL, e.g. postgresql+psycopg2://user:pw@host:5432/db. The driver suffix is ignored. Overrides host, port, user, password and database.
+   */
+  sqlalchemy_url?: string;
+  /**
+   * libpq connection string: a postgres:// URI or key=value pairs. Overrides host, port, user, password and database.
+   */
+  connection_string?: string;
+  /**
+   * application_name reported to the server (visible in pg_stat_activity).
+   */
+  application_name?: string;
+  /**
+   * Connect with TLS. ssl_mode decides how the server is verified.
+   */
+  ssl_enable?: boolean;
+  /**
+   * libpq sslmode when ssl_enable is true. require encrypts without verifying; verify-ca checks the chain; verify-full also checks the host name.
+   */
+  ssl_mode?: 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
+  /**
+   * CA certificate(s) to verify the server: PEM text or a file path. Defaults to the system CAs.
+   */
+  ssl_certificate_authority?: string;
+  /**
+   * Client certificate for TLS client authentication: PEM text or a file path.
+   */
+  ssl_client_certificate?: string;
+  /**
+   * Private key of the client certificate: PEM text or a file path.
+   */
+  ssl_client_private_key?: string;
+  /**
+   * Schema every stream loads into. Without it, stream `a-b` loads into schema `a`, table `b`, and other streams into `public`.
+   */
+  default_target_schema?: string;
+  /**
+   * Text prepended to every table name.
+   */
+  table_prefix?: string;
+  /**
+   * How records reach the table. Unset: upsert for streams with key_properties, append-only for streams without. append-only appends every record as a row (duplicates kept); upsert merges on the key (last record wins).
+   */
+  load_method?: 'append-only' | 'upsert';
+  /**
+   * Add the _sdc_* metadata columns (_sdc_extracted_at, _sdc_received_at, _sdc_batched_at, _sdc_deleted_at, _sdc_sequence, _sdc_table_version, _sdc_sync_started_at).
+   */
+  add_record_metadata?: boolean;
+  /**
+   * Validate every record against its stream's JSON Schema before loading; an invalid record stops the run (exit 65) after earlier records are committed.
+   */
+  validate_records?: boolean;
+  /**
+   * Flatten nested objects into parent__child columns.
+   */
+  flattening_enabled?: boolean;
+  /**
+   * How many levels of nested objects to flatten when flattening_enabled is true; deeper objects and arrays stay JSON (jsonb).
+   */
+  flattening_max_depth?: number;
+  /**
+   * A stream's buffer is flushed (one transaction) when it holds this many rows.
+   */
+  batch_size_rows?: number;
+  /**
+   * A stream's buffer is flushed when its encoded rows reach this many bytes.
+   */
+  batch_size_bytes?: number;
+  /**
+   * A stream's buffer is flushed when its oldest record has waited this long, so state keeps moving on slow taps.
+   */
+  max_record_age_seconds?: number;
+  /**
+   * Bound on encoded bytes buffered plus in flight to the database, across all streams; reading pauses while it is exceeded.
+   */
+  max_buffered_bytes?: number;
+  /**
+   * How many batches may load at once (one connection each). Batches of one stream always load in order.
+   */
+  parallelism?: number;
+  /**
+   * How often a batch is retried after a transient database error (connection lost, deadlock, serialization failure, too many connections, server starting or shutting down). After the last retry the run exits 75.
+   */
+  max_retries?: number;
+  /**
+   * First retry delay in milliseconds; it doubles with each retry, with random jitter.
+   */
+  retry_backoff_ms?: number;
+  /**
+   * Fail when a stream has no key_properties.
+   */
+  primary_key_required?: boolean;
+  /**
+   * Remove NUL (\u0000) characters from strings at every depth; PostgreSQL cannot store them. Off: a NUL character is an input error naming stream, line and column.
+   */
+  sanitize_null_text_characters?: boolean;
+  /**
+   * Minimum level of the log lines written to stderr.
+   */
+  log_level?: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+  [k: string]: unknown;
+}

@@ -1,0 +1,105 @@
+import { readFileSync } from 'node:fs';
+import AjvModule from 'ajv';
+import { ConfigError } from '../errors.js';
+import { configSchema, type ResolvedConfig } from './settings.js';
+
+const Ajv = AjvModule.default ?? AjvModule;
+
+export interface LoadedConfig {
+  config: ResolvedConfig;
+  /** Notices for the log: aliases used, unknown keys. */
+  notices: string[];
+}
+
+/** pipelinewise-target-postgres key names, mapped to ours. */
+const aliases: Record<string, (value: unknown, out: Record<string, unknown>) => void> = {
+  dbname: (v, out) => (out.database ??= v),
+  add_metadata_columns: (v, out) => (out.add_record_metadata ??= v),
+  max_parallelism: (v, out) => (out.parallelism ??= v),
+  data_flattening_max_level: (v, out) => {
+    const level = Number(v);
+    out.flattening_enabled ??= level > 0;
+    out.flattening_max_depth ??= level;
+  },
+};
+
+/** Reads `TARGET_POSTGRES_<KEY>` variables for every known setting and alias. */
+export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const keys = [...Object.keys(configSchema().properties), ...Object.keys(aliases)];
+  for (const key of keys) {
+    const raw = env[`TARGET_POSTGRES_${key.toUpperCase()}`];
+    if (raw === undefined) continue;
+    const type = configSchema().properties[key]?.type;
+    if (type === 'string' || (type === undefined && !/^[[{\d"tfn-]/.test(raw))) {
+      out[key] = raw;
+      continue;
+    }
+    try {
+      out[key] = JSON.parse(raw);
+    } catch {
+      out[key] = raw; // let validation report the wrong type
+    }
+  }
+  return out;
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`cannot read config file ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(`config file ${path} is not valid JSON: ${(e as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigError(`config file ${path} must hold a JSON object`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/**
+ * Merges config sources (files, or `ENV` for environment variables; later ones win),
+ * resolves aliases, applies defaults and validates against schemas/config.schema.json.
+ * Every problem is reported in one ConfigError.
+ */
+export function loadConfig(sources: string[], env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  const merged: Record<string, unknown> = {};
+  for (const source of sources) {
+    Object.assign(merged, source === 'ENV' ? configFromEnv(env) : readConfigFile(source));
+  }
+  return resolveConfig(merged);
+}
+
+export function resolveConfig(input: Record<string, unknown>): LoadedConfig {
+  const schema = configSchema();
+  const notices: string[] = [];
+  const config: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(input)) if (k in schema.properties) config[k] = v;
+  for (const [k, v] of Object.entries(input)) {
+    if (k in schema.properties) continue;
+    const alias = aliases[k];
+    if (alias) {
+      alias(v, config);
+      notices.push(`config key "${k}" is a pipelinewise alias; it was read as its target-postgres equivalent`);
+    } else {
+      notices.push(`unknown config key "${k}" ignored`);
+    }
+  }
+  const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+  const validate = ajv.compile(schema);
+  if (!validate(config)) {
+    const problems = (validate.errors ?? []).map((e) => {
+      const key = e.instancePath.replace(/^\//, '') || 'config';
+      const allowed = e.params && 'allowedValues' in e.params ? `: ${(e.params.allowedValues as unknown[]).join(', ')}` : '';
+      return `${key} ${e.message}${allowed}`;
+    });
+    throw new ConfigError(`invalid config: ${problems.join('; ')}`);
+  }
+  return { config: config as ResolvedConfig, notices };
+}

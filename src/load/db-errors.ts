@@ -1,0 +1,55 @@
+import { DestinationError, InputError, TargetError } from '../errors.js';
+import { redactSecrets } from '../log.js';
+
+interface PgLikeError extends Error {
+  code?: string;
+  table?: string;
+  column?: string;
+  where?: string;
+  detail?: string;
+  schema?: string;
+}
+
+const transientSqlStates = new Set(['57P01', '57P02', '57P03', '40P01', '40001', '53300', '53400', '08000', '08001', '08003', '08004', '08006', '08007']);
+const transientNodeCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
+
+/** True when retrying the whole batch may succeed. */
+export function isTransient(error: unknown): boolean {
+  if (error instanceof TargetError) return error.transient;
+  const e = error as PgLikeError;
+  if (!e || typeof e !== 'object') return false;
+  if (e.code && (transientSqlStates.has(e.code) || transientNodeCodes.has(e.code))) return true;
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(e.message ?? '');
+}
+
+export interface BatchContext {
+  stream: string;
+  table: string;
+  /** Input line of each COPY row (1-based COPY line n → lines[n-1]). */
+  lines?: ArrayLike<number>;
+}
+
+/**
+ * Turns a database error into a TargetError: a value PostgreSQL rejects during COPY becomes
+ * an input error naming the input line and column; anything else a destination error.
+ */
+export function toTargetError(error: unknown, ctx: BatchContext): TargetError {
+  if (error instanceof TargetError) return error;
+  const e = error as PgLikeError;
+  const message = redactSecrets(e?.message ?? String(error));
+  const code = e?.code;
+  const copyPlace = /COPY [^,]+, line (\d+)(?:, column ([^:]+))?/.exec(e?.where ?? '');
+  if (code && (code.startsWith('22') || code === '23502' || code === '23514') && copyPlace) {
+    const copyLine = Number(copyPlace[1]);
+    const line = ctx.lines && copyLine >= 1 && copyLine <= ctx.lines.length ? ctx.lines[copyLine - 1] : undefined;
+    return new InputError(`PostgreSQL rejected a value for table ${ctx.table}: ${message}`, {
+      stream: ctx.stream,
+      line,
+      column: copyPlace[2] ?? e.column,
+    });
+  }
+  const transient = isTransient(error);
+  const where = [e?.table ? `table ${e.table}` : `table ${ctx.table}`, e?.column ? `column ${e.column}` : ''].filter(Boolean).join(', ');
+  const detail = e?.detail ? ` (${redactSecrets(e.detail)})` : '';
+  return new DestinationError(`${message}${detail} [${where}${code ? `, SQLSTATE ${code}` : ''}]`, transient, { stream: ctx.stream }, code, error);
+}

@@ -1,0 +1,154 @@
+import pg from 'pg';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ConnectionSettings } from '../config/connection.js';
+import type { ColumnSpec } from '../schema/columns.js';
+import type { TableName } from '../schema/names.js';
+import { buildCopySql, buildCreateStagingSql, buildUpsertSql, STAGING_TABLE } from '../sql/merge.js';
+import { qualified, quoteIdent } from '../sql/quote.js';
+import type { Logger } from '../log.js';
+import { isTransient, toTargetError } from './db-errors.js';
+import { syncTable, type SyncResult } from './table-sync.js';
+
+/** One flush of one stream: encoded CSV rows and where they go. */
+export interface Batch {
+  stream: string;
+  table: TableName;
+  /** COPY column order. */
+  columns: string[];
+  /** Non-empty: upsert on these columns; empty: append. */
+  keyColumns: string[];
+  /** With metadata: an older record never overwrites a newer one. */
+  sequenceColumn?: string;
+  chunks: Buffer[];
+  rowCount: number;
+  /** Input line of each row, in COPY order. */
+  lines: number[];
+}
+
+export interface LoaderOptions {
+  connection: ConnectionSettings;
+  parallelism: number;
+  maxRetries: number;
+  retryBackoffMs: number;
+  log: Logger;
+}
+
+/** Everything that talks to PostgreSQL: the pool, DDL, COPY and merges, with retries. */
+export class Loader {
+  private pool: pg.Pool;
+  private readonly log: Logger;
+
+  constructor(private readonly options: LoaderOptions) {
+    this.log = options.log;
+    this.pool = this.createPool(options.connection.client.ssl);
+  }
+
+  private createPool(ssl: pg.ClientConfig['ssl']): pg.Pool {
+    const pool = new pg.Pool({
+      ...this.options.connection.client,
+      ssl,
+      options: '-c TimeZone=UTC -c DateStyle=ISO',
+      max: this.options.parallelism + 1,
+      idleTimeoutMillis: 30_000,
+    });
+    // An idle client losing its connection must not crash the process; the next batch reconnects.
+    pool.on('error', (err) => this.log.warn({ err: err.message }, 'idle database connection lost'));
+    return pool;
+  }
+
+  /** Opens one connection to check the server answers (and to settle ssl_mode prefer/allow). */
+  async connect(): Promise<void> {
+    await this.withRetries('connect', { stream: '', table: '' }, async () => {
+      let client: PoolClient;
+      try {
+        client = await this.pool.connect();
+      } catch (e) {
+        if (this.options.connection.sslFallback && /does not support SSL/i.test((e as Error).message)) {
+          await this.pool.end();
+          this.pool = this.createPool(false);
+          client = await this.pool.connect();
+        } else throw e;
+      }
+      const v = await client.query<{ server_version_num: string }>('SHOW server_version_num');
+      client.release();
+      this.log.info({ server: this.options.connection.display, version: v.rows[0].server_version_num }, 'connected');
+    });
+  }
+
+  /** Brings the table in line with the stream's columns; returns the actual column types. */
+  async syncTable(stream: string, table: TableName, columns: ColumnSpec[], keyColumns: string[]): Promise<SyncResult> {
+    return this.inTransaction('sync table', { stream, table: `${table.schema}.${table.table}` }, (client) =>
+      syncTable(client, table, columns, keyColumns, this.log, stream),
+    );
+  }
+
+  /** Loads one batch in one transaction: COPY (into staging for upserts), merge, commit. */
+  async load(batch: Batch): Promise<void> {
+    const target = qualified(batch.table.schema, batch.table.table);
+    const ctx = { stream: batch.stream, table: `${batch.table.schema}.${batch.table.table}`, lines: batch.lines };
+    const started = performance.now();
+    await this.inTransaction('load batch', ctx, async (client) => {
+      if (batch.keyColumns.length === 0) {
+        await copyInto(client, buildCopySql(target, batch.columns), batch.chunks);
+        return;
+      }
+      await client.query(buildCreateStagingSql(batch.table.schema, batch.table.table, batch.columns));
+      await copyInto(client, buildCopySql(quoteIdent(STAGING_TABLE), batch.columns), batch.chunks);
+      await client.query(buildUpsertSql(batch.table.schema, batch.table.table, batch.columns, batch.keyColumns, batch.sequenceColumn));
+    });
+    this.log.debug({ stream: batch.stream, rows: batch.rowCount, ms: Math.round(performance.now() - started) }, 'batch committed');
+  }
+
+  private async inTransaction<T>(what: string, ctx: { stream: string; table: string; lines?: number[] }, work: (client: PoolClient) => Promise<T>): Promise<T> {
+    return this.withRetries(what, ctx, async () => {
+      const client = await this.pool.connect();
+      let broken = false;
+      try {
+        await client.query('BEGIN');
+        const result = await work(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (e) {
+        broken = true;
+        await client.query('ROLLBACK').then(
+          () => (broken = false),
+          () => undefined,
+        );
+        throw e;
+      } finally {
+        client.release(broken ? true : undefined);
+      }
+    });
+  }
+
+  private async withRetries<T>(what: string, ctx: { stream: string; table: string; lines?: number[] }, attempt: () => Promise<T>): Promise<T> {
+    const { maxRetries, retryBackoffMs } = this.options;
+    for (let tryNo = 0; ; tryNo++) {
+      try {
+        return await attempt();
+      } catch (e) {
+        if (!isTransient(e) || tryNo >= maxRetries) {
+          const err = toTargetError(e, ctx);
+          if (tryNo > 0 && err.transient) err.message = `${err.message} (gave up after ${tryNo} retries)`;
+          throw err;
+        }
+        const delay = retryBackoffMs * 2 ** tryNo * (0.5 + Math.random());
+        this.log.warn({ what, stream: ctx.stream || undefined, err: (e as Error).message, retry: tryNo + 1, delayMs: Math.round(delay) }, 'transient database error, retrying');
+        await sleep(delay);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+async function copyInto(client: PoolClient, sql: string, chunks: Buffer[]): Promise<void> {
+  const stream = client.query(copyFrom(sql));
+  await pipeline(Readable.from(chunks, { objectMode: false }), stream);
+}

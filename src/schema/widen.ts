@@ -1,0 +1,67 @@
+import { quoteIdent } from '../sql/quote.js';
+
+/** What to do with an existing column when the stream wants `desired`. */
+export type ColumnChange = { action: 'keep' } | { action: 'alter'; pgType: string; using: string };
+
+const aliases: Record<string, string> = {
+  int2: 'smallint',
+  int4: 'integer',
+  int: 'integer',
+  int8: 'bigint',
+  bool: 'boolean',
+  float8: 'double precision',
+  float4: 'real',
+  'timestamp with time zone': 'timestamptz',
+  'timestamp without time zone': 'timestamp',
+  'time without time zone': 'time',
+  'character varying': 'varchar',
+};
+
+export function normalizeType(pgType: string): string {
+  let t = pgType.toLowerCase().trim();
+  const isArray = t.endsWith('[]');
+  if (isArray) t = t.slice(0, -2);
+  t = aliases[t] ?? t;
+  return isArray ? `${t}[]` : t;
+}
+
+const numericRank: Record<string, number> = { smallint: 1, integer: 2, bigint: 3, real: 4, 'double precision': 5, numeric: 6 };
+
+function rank(t: string): number | undefined {
+  if (t.startsWith('numeric')) return t === 'numeric' ? 6 : 5.5;
+  return numericRank[t];
+}
+
+const isTextual = (t: string) => t === 'text' || t.startsWith('varchar') || t.startsWith('character') || t === 'citext';
+const isJson = (t: string) => t === 'jsonb' || t === 'json';
+
+/**
+ * Decides how an existing column follows a wanted type, never losing a value: it widens
+ * (smallint → integer → bigint → numeric, date → timestamptz, scalar → text, anything →
+ * jsonb when objects or arrays are now allowed) and keeps a wider column on narrowing.
+ */
+export function reconcileColumn(column: string, existingType: string, desiredType: string): ColumnChange {
+  const existing = normalizeType(existingType);
+  const desired = normalizeType(desiredType);
+  const col = quoteIdent(column);
+  if (existing === desired || isJson(existing)) return { action: 'keep' };
+  if (isJson(desired)) return { action: 'alter', pgType: 'jsonb', using: `to_jsonb(${col})` };
+  if (existing.endsWith('[]') || desired.endsWith('[]')) {
+    if (isTextual(existing) && desired.endsWith('[]')) return { action: 'keep' };
+    return { action: 'alter', pgType: 'jsonb', using: `to_jsonb(${col})` };
+  }
+  if (isTextual(existing)) return { action: 'keep' };
+  const re = rank(existing);
+  const rd = rank(desired);
+  if (re !== undefined && rd !== undefined) {
+    if (rd <= re) return { action: 'keep' };
+    if (desired === 'real' || desired === 'double precision') return { action: 'alter', pgType: 'numeric', using: `${col}::numeric` };
+    return { action: 'alter', pgType: desired, using: `${col}::${desired}` };
+  }
+  if (existing === 'date' && (desired === 'timestamptz' || desired === 'timestamp')) {
+    return { action: 'alter', pgType: 'timestamptz', using: `${col}::timestamptz` };
+  }
+  if ((existing === 'timestamptz' || existing === 'timestamp') && desired === 'date') return { action: 'keep' };
+  if (existing === 'timestamp' && desired === 'timestamptz') return { action: 'keep' };
+  return { action: 'alter', pgType: 'text', using: `${col}::text` };
+}

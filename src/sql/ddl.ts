@@ -1,0 +1,42 @@
+import { columnList, qualified, quoteIdent } from './quote.js';
+
+export interface ColumnDef {
+  name: string;
+  pgType: string;
+}
+
+export function buildCreateSchemaSql(schema: string): string {
+  return `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`;
+}
+
+export function buildCreateTableSql(schema: string, table: string, columns: ColumnDef[], keyColumns: string[]): string {
+  const defs = columns.map((c) => `${quoteIdent(c.name)} ${c.pgType}${keyColumns.includes(c.name) ? ' NOT NULL' : ''}`);
+  if (keyColumns.length) defs.push(`PRIMARY KEY (${columnList(keyColumns)})`);
+  return `CREATE TABLE IF NOT EXISTS ${qualified(schema, table)} (${defs.join(', ')})`;
+}
+
+export function buildAddColumnSql(schema: string, table: string, column: ColumnDef): string {
+  return `ALTER TABLE ${qualified(schema, table)} ADD COLUMN IF NOT EXISTS ${quoteIdent(column.name)} ${column.pgType}`;
+}
+
+/** Changes a column's type keeping its values; `using` converts the old value. */
+export function buildAlterColumnTypeSql(schema: string, table: string, column: string, pgType: string, using: string): string {
+  return `ALTER TABLE ${qualified(schema, table)} ALTER COLUMN ${quoteIdent(column)} TYPE ${pgType} USING ${using}`;
+}
+
+export function buildAddPrimaryKeySql(schema: string, table: string, keyColumns: string[]): string {
+  return `ALTER TABLE ${qualified(schema, table)} ADD PRIMARY KEY (${columnList(keyColumns)})`;
+}
+
+/** Reads a table's columns with their formatted types and whether each is in the primary key. */
+export const DESCRIBE_TABLE_SQL = `
+SELECT a.attname AS name,
+       format_type(a.atttypid, a.atttypmod) AS type,
+       COALESCE(a.attnum = ANY (i.indkey), false) AS is_key,
+       array_position(i.indkey::int2[], a.attnum) AS key_position
+FROM pg_attribute a
+JOIN pg_class c ON c.oid = a.attrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_index i ON i.indrelid = c.oid AND i.indisprimary
+WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY a.attnum`;

@@ -1,0 +1,280 @@
+import type { ResolvedConfig } from '../config/settings.js';
+import { InputError, TargetError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Batch } from '../load/loader.js';
+import type { SyncResult } from '../load/table-sync.js';
+import { toTargetError } from '../load/db-errors.js';
+import { parseJsonLine } from '../protocol/exact-json.js';
+import { toMessage, type RecordMessage, type SchemaMessage } from '../protocol/messages.js';
+import { buildColumnPlan, type ColumnSpec } from '../schema/columns.js';
+import { tableNameFor, type TableName } from '../schema/names.js';
+import { StreamEncoder } from '../stream/stream-encoder.js';
+import type { RecordMeta } from '../stream/row-encoder.js';
+import { StreamBuffer } from './stream-buffer.js';
+import { StateWatermark } from './watermark.js';
+
+/** What the router needs from the database side (the Loader, or a test double in unit tests). */
+export interface LoadTarget {
+  syncTable(stream: string, table: TableName, columns: ColumnSpec[], keyColumns: string[]): Promise<SyncResult>;
+  load(batch: Batch): Promise<void>;
+}
+
+interface StreamContext {
+  name: string;
+  schemaKey: string;
+  table: TableName;
+  encoder: StreamEncoder;
+  copyColumns: string[];
+  keyColumns: string[];
+  buffer: StreamBuffer;
+  batchedAt: string;
+  chain: Promise<void>;
+  /** Batches handed to the loader and not yet committed, oldest first. */
+  inflight: Array<{ firstLine: number; bytes: number }>;
+  failed: boolean;
+}
+
+export interface RunCounts {
+  records: number;
+  batches: number;
+  states: number;
+}
+
+/**
+ * Routes Singer messages to per-stream buffers, decides when to flush (rows, bytes, age,
+ * schema change, end of input, memory bound) and writes each state once the records before it
+ * are committed.
+ */
+export class Router {
+  private streams = new Map<string, StreamContext>();
+  private watermark = new StateWatermark();
+  private bufferedBytes = 0;
+  private inflightBytes = 0;
+  private fatal: TargetError | undefined;
+  private waiters: Array<() => void> = [];
+  private readonly syncStartedAt = Date.now();
+  private readonly sequenceBase = Date.now() * 1000;
+  private nowIso = new Date().toISOString();
+  private nowMs = 0;
+  private ageTimer: NodeJS.Timeout | undefined;
+  readonly counts: RunCounts = { records: 0, batches: 0, states: 0 };
+
+  constructor(
+    private readonly config: ResolvedConfig,
+    private readonly target: LoadTarget,
+    private readonly log: Logger,
+    private readonly writeState: (text: string) => void,
+  ) {
+    this.ageTimer = setInterval(() => this.flushOld(), 1000);
+    this.ageTimer.unref();
+  }
+
+  /** Handles one input line; returns a promise when reading must wait (schema change, memory bound). */
+  handleLine(text: string, line: number): void | Promise<void> {
+    if (this.fatal) throw this.fatal;
+    if (text.length === 0 || (text.charCodeAt(text.length - 1) === 13 && text.trim() === '')) return;
+    if (text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
+    let parsed;
+    try {
+      parsed = parseJsonLine(text);
+    } catch (e) {
+      if (text.trim() === '') return;
+      throw new InputError(`not valid JSON (${(e as Error).message})`, { line });
+    }
+    const message = toMessage(parsed.value, line);
+    if (message === null) {
+      this.log.debug({ line, type: (parsed.value as { type?: unknown }).type }, 'ignored message of unknown type');
+      return;
+    }
+    switch (message.type) {
+      case 'RECORD':
+        return this.onRecord(message, line, parsed.exact, text.includes('\\u0000'));
+      case 'SCHEMA':
+        return this.onSchema(message, line);
+      case 'STATE':
+        this.watermark.offer(line, message.value);
+        this.releaseStates();
+        return;
+      case 'ACTIVATE_VERSION':
+        this.log.debug({ line, stream: message.stream, version: message.version }, 'ACTIVATE_VERSION accepted');
+        return;
+      case 'BATCH':
+        throw new InputError('BATCH messages are not supported yet; configure the tap to send RECORD messages', { line, stream: message.stream });
+    }
+  }
+
+  private onRecord(message: RecordMessage, line: number, exact: boolean, mayHaveNul: boolean): void | Promise<void> {
+    const ctx = this.streams.get(message.stream);
+    if (!ctx) {
+      throw new InputError(`A record for stream "${message.stream}" was encountered before a corresponding schema`, { line, stream: message.stream });
+    }
+    const now = Date.now();
+    if (now !== this.nowMs) {
+      this.nowMs = now;
+      this.nowIso = new Date(now).toISOString();
+    }
+    const buffer = ctx.buffer;
+    if (buffer.size === 0) ctx.batchedAt = this.nowIso;
+    const meta: RecordMeta = {
+      extractedAt: message.time_extracted,
+      receivedAt: this.nowIso,
+      batchedAt: ctx.batchedAt,
+      sequence: this.sequenceBase + line,
+      tableVersion: message.version,
+      syncStartedAt: this.syncStartedAt,
+    };
+    const { row, key } = ctx.encoder.encode(message, line, meta, exact, mayHaveNul);
+    const before = buffer.bytes;
+    buffer.add(row, line, key, now);
+    this.bufferedBytes += buffer.bytes - before;
+    this.counts.records++;
+    if (buffer.size >= this.config.batch_size_rows || buffer.bytes >= this.config.batch_size_bytes) this.flush(ctx);
+    if (this.bufferedBytes + this.inflightBytes > this.config.max_buffered_bytes) return this.waitForSpace();
+  }
+
+  private async onSchema(message: SchemaMessage, line: number): Promise<void> {
+    const stream = message.stream;
+    const schemaKey = JSON.stringify([message.schema, message.key_properties]);
+    const existing = this.streams.get(stream);
+    if (existing && existing.schemaKey === schemaKey) return;
+    const keys = message.key_properties;
+    const cfg = this.config;
+    if (cfg.primary_key_required && keys.length === 0) {
+      throw new InputError('the stream has no key_properties and primary_key_required is set', { line, stream });
+    }
+    for (const k of keys) {
+      if (!message.schema.properties || !(k in message.schema.properties)) {
+        throw new InputError(`key property "${k}" is not among the schema's properties`, { line, stream });
+      }
+    }
+    if (existing) {
+      this.log.info({ stream, line }, 'Schema has changed for stream; draining its buffer before evolving the table');
+      this.flush(existing);
+      await existing.chain;
+      if (this.fatal) throw this.fatal;
+    }
+    const plan = buildColumnPlan(message.schema, keys, {
+      flatten: cfg.flattening_enabled,
+      maxDepth: cfg.flattening_max_depth,
+      metadata: cfg.add_record_metadata,
+    });
+    const upsert = keys.length > 0 && cfg.load_method !== 'append-only';
+    const table = tableNameFor(stream, { defaultSchema: cfg.default_target_schema, prefix: cfg.table_prefix });
+    let sync: SyncResult;
+    try {
+      sync = await this.target.syncTable(stream, table, plan.columns, upsert ? plan.keyColumns : []);
+    } catch (e) {
+      throw this.setFatal(toTargetError(e, { stream, table: `${table.schema}.${table.table}` }));
+    }
+    const columns = plan.columns.map((c) => ({ ...c, actualType: sync.types.get(c.name) ?? c.pgType }));
+    const encoder = new StreamEncoder(stream, message.schema, keys, columns, {
+      validate: cfg.validate_records,
+      sanitizeNul: cfg.sanitize_null_text_characters,
+    });
+    this.streams.set(stream, {
+      name: stream,
+      schemaKey,
+      table,
+      encoder,
+      copyColumns: columns.map((c) => c.name),
+      keyColumns: upsert ? plan.keyColumns : [],
+      buffer: existing?.buffer ?? new StreamBuffer(),
+      batchedAt: this.nowIso,
+      chain: existing?.chain ?? Promise.resolve(),
+      inflight: existing?.inflight ?? [],
+      failed: false,
+    });
+  }
+
+  /** Hands a stream's buffered rows to the loader; batches of one stream load in order. */
+  private flush(ctx: StreamContext): void {
+    if (ctx.buffer.size === 0) return;
+    const taken = ctx.buffer.take();
+    this.bufferedBytes -= taken.bytes;
+    this.inflightBytes += taken.bytes;
+    const entry = { firstLine: taken.firstLine, bytes: taken.bytes };
+    ctx.inflight.push(entry);
+    const batch: Batch = {
+      stream: ctx.name,
+      table: ctx.table,
+      columns: ctx.copyColumns,
+      keyColumns: ctx.keyColumns,
+      sequenceColumn: this.config.add_record_metadata ? '_sdc_sequence' : undefined,
+      chunks: taken.chunks,
+      rowCount: taken.rowCount,
+      lines: taken.lines,
+    };
+    this.counts.batches++;
+    ctx.chain = ctx.chain
+      .then(async () => {
+        if (ctx.failed) return;
+        await this.target.load(batch);
+        ctx.inflight.shift();
+        this.inflightBytes -= entry.bytes;
+        this.releaseStates();
+      })
+      .catch((e: unknown) => {
+        ctx.failed = true;
+        this.setFatal(toTargetError(e, { stream: ctx.name, table: `${ctx.table.schema}.${ctx.table.table}`, lines: batch.lines }));
+      })
+      .finally(() => this.wake());
+  }
+
+  private flushOld(): void {
+    const limit = Date.now() - this.config.max_record_age_seconds * 1000;
+    for (const ctx of this.streams.values()) if (ctx.buffer.size > 0 && ctx.buffer.openedAt <= limit) this.flush(ctx);
+  }
+
+  private async waitForSpace(): Promise<void> {
+    while (!this.fatal && this.bufferedBytes + this.inflightBytes > this.config.max_buffered_bytes) {
+      if (this.inflightBytes === 0) {
+        let largest: StreamContext | undefined;
+        for (const ctx of this.streams.values()) if (!largest || ctx.buffer.bytes > largest.buffer.bytes) largest = ctx;
+        if (!largest || largest.buffer.size === 0) return;
+        this.flush(largest);
+      }
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+    if (this.fatal) throw this.fatal;
+  }
+
+  private wake(): void {
+    const waiting = this.waiters;
+    this.waiters = [];
+    for (const w of waiting) w();
+  }
+
+  private setFatal(error: TargetError): TargetError {
+    this.fatal ??= error;
+    this.wake();
+    return this.fatal;
+  }
+
+  private releaseStates(): void {
+    let oldest = Infinity;
+    for (const ctx of this.streams.values()) {
+      const first = ctx.inflight.length ? ctx.inflight[0].firstLine : Infinity;
+      if (first < oldest) oldest = first;
+      if (ctx.buffer.firstLine < oldest) oldest = ctx.buffer.firstLine;
+    }
+    const text = this.watermark.release(oldest);
+    if (text !== undefined) {
+      this.counts.states++;
+      this.writeState(text);
+    }
+  }
+
+  /**
+   * Flushes every buffer, waits for every batch and writes the last safe state. Called at end
+   * of input, on a signal, and after a bad line (everything valid before it is committed).
+   * Throws the first load failure, if any.
+   */
+  async finish(): Promise<void> {
+    if (this.ageTimer) clearInterval(this.ageTimer);
+    this.ageTimer = undefined;
+    for (const ctx of this.streams.values()) this.flush(ctx);
+    await Promise.all([...this.streams.values()].map((c) => c.chain));
+    this.releaseStates();
+    if (this.fatal) throw this.fatal;
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * The rows of one stream waiting for their flush, already encoded as CSV lines. With keys,
+ * a later record with the same key replaces the earlier one (last record wins), so the batch
+ * reaching PostgreSQL holds each key once.
+ */
+export class StreamBuffer {
+  private rows: string[] = [];
+  private lines: number[] = [];
+  private keys = new Map<string, number>();
+  private live = 0;
+  bytes = 0;
+  firstLine = Infinity;
+  openedAt = 0;
+
+  get size(): number {
+    return this.live;
+  }
+
+  add(row: string, line: number, key: string | undefined, now: number): void {
+    if (this.rows.length === 0) {
+      this.firstLine = line;
+      this.openedAt = now;
+    }
+    if (key !== undefined) {
+      const previous = this.keys.get(key);
+      if (previous !== undefined) {
+        this.bytes -= this.rows[previous].length;
+        this.rows[previous] = '';
+        this.live--;
+      }
+      this.keys.set(key, this.rows.length);
+    }
+    this.rows.push(row);
+    this.lines.push(line);
+    this.bytes += row.length;
+    this.live++;
+  }
+
+  /** Hands over the rows as ~1 MB buffers (with the input line of each row) and empties the buffer. */
+  take(): { chunks: Buffer[]; lines: number[]; rowCount: number; bytes: number; firstLine: number } {
+    const chunks: Buffer[] = [];
+    const lines: number[] = [];
+    let part = '';
+    const rows = this.rows;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i];
+      if (row === '') continue;
+      part += row;
+      lines.push(this.lines[i]);
+      if (part.length >= 1 << 20) {
+        chunks.push(Buffer.from(part));
+        part = '';
+      }
+    }
+    if (part) chunks.push(Buffer.from(part));
+    const out = { chunks, lines, rowCount: this.live, bytes: this.bytes, firstLine: this.firstLine };
+    this.rows = [];
+    this.lines = [];
+    this.keys.clear();
+    this.live = 0;
+    this.bytes = 0;
+    this.firstLine = Infinity;
+    return out;
+  }
+}
