@@ -65,9 +65,21 @@ export interface TargetPostgresConfig {
    */
   table_prefix?: string;
   /**
+   * How stream and property names become table and column names. preserve keeps them exactly as sent (quoted, case-sensitive), like MeltanoLabs; lower lower-cases them, like pipelinewise; snake turns camelCase and punctuation into snake_case. Names longer than 63 bytes are shortened with a stable hash suffix either way.
+   */
+  name_style?: 'preserve' | 'lower' | 'snake';
+  /**
    * How records reach the table. Unset: upsert for streams with key_properties, append-only for streams without. append-only appends every record as a row (duplicates kept); upsert merges on the key (last record wins).
    */
   load_method?: 'append-only' | 'upsert';
+  /**
+   * Delete rows instead of marking them. A record whose data has a non-null _sdc_deleted_at deletes its row by key (streams with key_properties), and ACTIVATE_VERSION deletes rows of older table versions. Off: rows are kept with _sdc_deleted_at set. Turns add_record_metadata on.
+   */
+  hard_delete?: boolean;
+  /**
+   * Handle ACTIVATE_VERSION messages: after the stream's earlier records are committed, rows whose _sdc_table_version is null or older than the activated version are marked deleted (_sdc_deleted_at, set once), or deleted with hard_delete. Needs add_record_metadata. Off: the messages are ignored.
+   */
+  activate_version?: boolean;
   /**
    * Add the _sdc_* metadata columns (_sdc_extracted_at, _sdc_received_at, _sdc_batched_at, _sdc_deleted_at, _sdc_sequence, _sdc_table_version, _sdc_sync_started_at).
    */
@@ -76,6 +88,10 @@ export interface TargetPostgresConfig {
    * Validate every record against its stream's JSON Schema before loading; an invalid record stops the run (exit 65) after earlier records are committed.
    */
   validate_records?: boolean;
+  /**
+   * Store strings declared with contentEncoding base16 as bytea (an optional 0x prefix is dropped, an odd number of hex digits gets a leading 0). Off: they are stored as text, unchanged.
+   */
+  interpret_content_encoding?: boolean;
   /**
    * Flatten nested objects into parent__child columns.
    */

@@ -7,7 +7,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConnectionSettings } from '../config/connection.js';
 import type { ColumnSpec } from '../schema/columns.js';
 import type { TableName } from '../schema/names.js';
-import { buildCopySql, buildCreateStagingSql, buildUpsertSql, STAGING_TABLE } from '../sql/merge.js';
+import {
+  buildActivateVersionDeleteSql,
+  buildActivateVersionSoftDeleteSql,
+  buildCopySql,
+  buildCreateStagingSql,
+  buildDeleteMarkedSql,
+  buildUpsertLiveSql,
+  buildUpsertSql,
+  STAGING_TABLE,
+} from '../sql/merge.js';
 import { qualified, quoteIdent } from '../sql/quote.js';
 import type { Logger } from '../log.js';
 import { isTransient, toTargetError } from './db-errors.js';
@@ -23,6 +32,8 @@ export interface Batch {
   keyColumns: string[];
   /** With metadata: an older record never overwrites a newer one. */
   sequenceColumn?: string;
+  /** Keyed rows carrying _sdc_deleted_at are deleted instead of upserted. */
+  hardDelete: boolean;
   chunks: Buffer[];
   rowCount: number;
   /** Input line of each row, in COPY order. */
@@ -98,9 +109,29 @@ export class Loader {
       }
       await client.query(buildCreateStagingSql(batch.table.schema, batch.table.table, batch.columns));
       await copyInto(client, buildCopySql(quoteIdent(STAGING_TABLE), batch.columns), batch.chunks);
-      await client.query(buildUpsertSql(batch.table.schema, batch.table.table, batch.columns, batch.keyColumns, batch.sequenceColumn));
+      const { schema, table } = batch.table;
+      if (batch.hardDelete) {
+        await client.query(buildUpsertLiveSql(schema, table, batch.columns, batch.keyColumns, batch.sequenceColumn));
+        await client.query(buildDeleteMarkedSql(schema, table, batch.keyColumns, batch.sequenceColumn));
+      } else {
+        await client.query(buildUpsertSql(schema, table, batch.columns, batch.keyColumns, batch.sequenceColumn));
+      }
     });
     this.log.debug({ stream: batch.stream, rows: batch.rowCount, ms: Math.round(performance.now() - started) }, 'batch committed');
+  }
+
+  /**
+   * ACTIVATE_VERSION: rows whose _sdc_table_version is null or below `version` are deleted
+   * (hard) or get _sdc_deleted_at once (soft). Returns the number of rows touched.
+   */
+  async activateVersion(stream: string, table: TableName, version: number, hard: boolean): Promise<number> {
+    const ctx = { stream, table: `${table.schema}.${table.table}` };
+    return this.inTransaction('activate version', ctx, async (client) => {
+      const sql = hard ? buildActivateVersionDeleteSql(table.schema, table.table) : buildActivateVersionSoftDeleteSql(table.schema, table.table);
+      const params: unknown[] = hard ? [version] : [version, new Date().toISOString()];
+      const r = await client.query(sql, params);
+      return r.rowCount ?? 0;
+    });
   }
 
   private async inTransaction<T>(what: string, ctx: { stream: string; table: string; lines?: number[] }, work: (client: PoolClient) => Promise<T>): Promise<T> {

@@ -28,3 +28,30 @@ export function buildUpsertSql(schema: string, table: string, columns: readonly 
     : '';
   return `${head} DO UPDATE SET ${set}${guard}`;
 }
+
+/** Hard delete: rows whose incoming record carries a non-null _sdc_deleted_at, by key. */
+export function buildDeleteMarkedSql(schema: string, table: string, keyColumns: readonly string[], sequenceColumn?: string): string {
+  const on = keyColumns.map((c) => `t.${quoteIdent(c)} = s.${quoteIdent(c)}`).join(' AND ');
+  const guard = sequenceColumn
+    ? ` AND (t.${quoteIdent(sequenceColumn)} IS NULL OR t.${quoteIdent(sequenceColumn)} <= s.${quoteIdent(sequenceColumn)})`
+    : '';
+  return `DELETE FROM ${qualified(schema, table)} AS t USING ${quoteIdent(STAGING_TABLE)} AS s WHERE ${on} AND s."_sdc_deleted_at" IS NOT NULL${guard}`;
+}
+
+/** The upsert for hard-delete batches: records marked deleted are not inserted. */
+export function buildUpsertLiveSql(schema: string, table: string, columns: readonly string[], keyColumns: readonly string[], sequenceColumn?: string): string {
+  return buildUpsertSql(schema, table, columns, keyColumns, sequenceColumn).replace(
+    ` FROM ${quoteIdent(STAGING_TABLE)} ON CONFLICT`,
+    ` FROM ${quoteIdent(STAGING_TABLE)} WHERE "_sdc_deleted_at" IS NULL ON CONFLICT`,
+  );
+}
+
+/** ACTIVATE_VERSION: rows of older (or unknown) table versions are deleted. */
+export function buildActivateVersionDeleteSql(schema: string, table: string): string {
+  return `DELETE FROM ${qualified(schema, table)} WHERE "_sdc_table_version" IS NULL OR "_sdc_table_version" < $1`;
+}
+
+/** ACTIVATE_VERSION without hard_delete: rows of older versions are marked deleted once. */
+export function buildActivateVersionSoftDeleteSql(schema: string, table: string): string {
+  return `UPDATE ${qualified(schema, table)} SET "_sdc_deleted_at" = $2 WHERE ("_sdc_table_version" IS NULL OR "_sdc_table_version" < $1) AND "_sdc_deleted_at" IS NULL`;
+}

@@ -1,5 +1,6 @@
 import type { ColumnSpec, MetadataField } from '../schema/columns.js';
 import { encoderFor, quoteCsv, type FieldEncoder } from './csv.js';
+import { isDateTime } from './formats.js';
 
 /** Per-record values of the `_sdc_*` columns. */
 export interface RecordMeta {
@@ -22,9 +23,12 @@ function metadataEncoder(field: MetadataField): (record: Record<string, unknown>
     case '_sdc_batched_at':
       return (_r, m) => m.batchedAt;
     case '_sdc_deleted_at':
-      return (r) => {
+      // A deletion marker that is not a timestamp still marks a deletion: it is recorded as
+      // the time the record was received.
+      return (r, m) => {
         const v = r._sdc_deleted_at;
-        return v == null || v === '' ? '' : quoteCsv(String(v));
+        if (v == null || v === '') return '';
+        return typeof v === 'string' && isDateTime(v) ? quoteCsv(v) : m.receivedAt;
       };
     case '_sdc_sequence':
       return (_r, m) => String(m.sequence);

@@ -1,20 +1,18 @@
 import AjvModule, { type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { JsonSchema } from '../protocol/messages.js';
+import { isDateTime, TIME } from './formats.js';
 
 const Ajv = AjvModule.default ?? AjvModule;
 type AddFormats = (ajv: InstanceType<typeof Ajv>, formats: string[]) => unknown;
 const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ?? addFormatsModule) as unknown as AddFormats;
 
-/** ISO 8601 / RFC 3339 date-time; the offset may be left out (then it is UTC), 'T' or space. */
-const dateTime = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}(?::?\d{2})?)?$/;
-const time = /^\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}(?::?\d{2})?)?$/;
 
 function createAjv() {
   const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: true, allowUnionTypes: true });
   addFormats(ajv, ['date', 'uuid', 'email', 'uri', 'ipv4', 'ipv6', 'hostname']);
-  ajv.addFormat('date-time', { type: 'string', validate: (s: string) => dateTime.test(s) && !Number.isNaN(Date.parse(s.replace(' ', 'T').replace(/([+-]\d{2})(\d{2})$/, '$1:$2'))) });
-  ajv.addFormat('time', { type: 'string', validate: (s: string) => time.test(s) });
+  ajv.addFormat('date-time', { type: 'string', validate: isDateTime });
+  ajv.addFormat('time', { type: 'string', validate: (s: string) => TIME.test(s) });
   ajv.addFormat('singer.decimal', { type: 'string', validate: (s: string) => /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(s) });
   return ajv;
 }

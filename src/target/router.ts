@@ -17,12 +17,15 @@ import { StateWatermark } from './watermark.js';
 export interface LoadTarget {
   syncTable(stream: string, table: TableName, columns: ColumnSpec[], keyColumns: string[]): Promise<SyncResult>;
   load(batch: Batch): Promise<void>;
+  activateVersion(stream: string, table: TableName, version: number, hard: boolean): Promise<number>;
 }
 
 interface StreamContext {
   name: string;
   schemaKey: string;
   table: TableName;
+  /** The table has _sdc_table_version and _sdc_deleted_at (metadata on). */
+  hasMetadata: boolean;
   encoder: StreamEncoder;
   copyColumns: string[];
   keyColumns: string[];
@@ -96,7 +99,7 @@ export class Router {
         this.releaseStates();
         return;
       case 'ACTIVATE_VERSION':
-        this.log.debug({ line, stream: message.stream, version: message.version }, 'ACTIVATE_VERSION accepted');
+        this.onActivateVersion(message.stream, message.version, line);
         return;
       case 'BATCH':
         throw new InputError('BATCH messages are not supported yet; configure the tap to send RECORD messages', { line, stream: message.stream });
@@ -153,13 +156,16 @@ export class Router {
       await existing.chain;
       if (this.fatal) throw this.fatal;
     }
+    const metadata = cfg.add_record_metadata || cfg.hard_delete;
     const plan = buildColumnPlan(message.schema, keys, {
       flatten: cfg.flattening_enabled,
       maxDepth: cfg.flattening_max_depth,
-      metadata: cfg.add_record_metadata,
+      metadata,
+      nameStyle: cfg.name_style,
+      interpretContentEncoding: cfg.interpret_content_encoding,
     });
     const upsert = keys.length > 0 && cfg.load_method !== 'append-only';
-    const table = tableNameFor(stream, { defaultSchema: cfg.default_target_schema, prefix: cfg.table_prefix });
+    const table = tableNameFor(stream, { defaultSchema: cfg.default_target_schema, prefix: cfg.table_prefix, style: cfg.name_style });
     let sync: SyncResult;
     try {
       sync = await this.target.syncTable(stream, table, plan.columns, upsert ? plan.keyColumns : []);
@@ -175,6 +181,7 @@ export class Router {
       name: stream,
       schemaKey,
       table,
+      hasMetadata: metadata,
       encoder,
       copyColumns: columns.map((c) => c.name),
       keyColumns: upsert ? plan.keyColumns : [],
@@ -191,33 +198,62 @@ export class Router {
     if (ctx.buffer.size === 0) return;
     const taken = ctx.buffer.take();
     this.bufferedBytes -= taken.bytes;
-    this.inflightBytes += taken.bytes;
-    const entry = { firstLine: taken.firstLine, bytes: taken.bytes };
-    ctx.inflight.push(entry);
     const batch: Batch = {
       stream: ctx.name,
       table: ctx.table,
       columns: ctx.copyColumns,
       keyColumns: ctx.keyColumns,
-      sequenceColumn: this.config.add_record_metadata ? '_sdc_sequence' : undefined,
+      sequenceColumn: ctx.hasMetadata ? '_sdc_sequence' : undefined,
+      hardDelete: this.config.hard_delete && ctx.keyColumns.length > 0,
       chunks: taken.chunks,
       rowCount: taken.rowCount,
       lines: taken.lines,
     };
     this.counts.batches++;
+    this.enqueue(ctx, taken.firstLine, taken.bytes, batch.lines, () => this.target.load(batch));
+  }
+
+  /**
+   * Runs database work for a stream after its earlier work (per-stream order). Until it
+   * commits, states after `firstLine` wait; a failure stops the stream and the run.
+   */
+  private enqueue(ctx: StreamContext, firstLine: number, bytes: number, lines: number[] | undefined, work: () => Promise<unknown>): void {
+    const entry = { firstLine, bytes };
+    ctx.inflight.push(entry);
+    this.inflightBytes += bytes;
     ctx.chain = ctx.chain
       .then(async () => {
         if (ctx.failed) return;
-        await this.target.load(batch);
+        await work();
         ctx.inflight.shift();
-        this.inflightBytes -= entry.bytes;
+        this.inflightBytes -= bytes;
         this.releaseStates();
       })
       .catch((e: unknown) => {
         ctx.failed = true;
-        this.setFatal(toTargetError(e, { stream: ctx.name, table: `${ctx.table.schema}.${ctx.table.table}`, lines: batch.lines }));
+        this.setFatal(toTargetError(e, { stream: ctx.name, table: `${ctx.table.schema}.${ctx.table.table}`, lines }));
       })
       .finally(() => this.wake());
+  }
+
+  /** ACTIVATE_VERSION: after the stream's earlier records, retire rows of older versions. */
+  private onActivateVersion(stream: string, version: number, line: number): void {
+    const ctx = this.streams.get(stream);
+    if (!this.config.activate_version) return;
+    if (!ctx) {
+      this.log.warn({ stream, line, version }, 'ACTIVATE_VERSION for a stream without a SCHEMA yet: nothing to do');
+      return;
+    }
+    if (!ctx.hasMetadata) {
+      this.log.warn({ stream, line }, 'ACTIVATE_VERSION ignored: it needs add_record_metadata (the _sdc_table_version column)');
+      return;
+    }
+    this.flush(ctx);
+    const hard = this.config.hard_delete;
+    this.enqueue(ctx, line, 0, undefined, async () => {
+      const n = await this.target.activateVersion(stream, ctx.table, version, hard);
+      this.log.info({ stream, version, rows: n }, hard ? 'deleted rows of older table versions' : 'marked rows of older table versions deleted');
+    });
   }
 
   private flushOld(): void {

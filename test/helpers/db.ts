@@ -1,0 +1,46 @@
+import pg from 'pg';
+import { inject } from 'vitest';
+
+export interface TestDatabase {
+  /** URL of this test file's own database. */
+  url: string;
+  /** Connection settings in target-postgres config form. */
+  config: { host: string; port: number; user: string; password?: string; database: string };
+  query<T extends pg.QueryResultRow = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+/** Creates a fresh database for one test file (files run in parallel), dropped by close(). */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const serverUrl = inject('databaseUrl');
+  const name = `tp_${process.pid}_${Date.now().toString(36)}_${counter++}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const u = new URL(serverUrl);
+  u.pathname = `/${name}`;
+  const pool = new pg.Pool({ connectionString: u.toString(), max: 2 });
+  return {
+    url: u.toString(),
+    config: {
+      host: u.hostname,
+      port: Number(u.port || 5432),
+      user: decodeURIComponent(u.username || 'postgres'),
+      ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+      database: name,
+    },
+    async query(sql, params) {
+      return (await pool.query(sql, params)).rows;
+    },
+    async close() {
+      await pool.end();
+      const a = new pg.Client({ connectionString: serverUrl });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => a.query(`DROP DATABASE IF EXISTS ${name}`));
+      await a.end();
+    },
+  };
+}
