@@ -75,7 +75,7 @@ export function toMessage(value: unknown, line: number): Message | null {
       if (value.version !== undefined && value.version !== null && typeof value.version !== 'number' && typeof value.version !== 'object') {
         throw new InputError('RECORD "version" must be a number', { line, stream });
       }
-      return value as unknown as RecordMessage;
+      return { ...value, type: 'RECORD' } as unknown as RecordMessage;
     }
     case 'SCHEMA': {
       const stream = requireStream(value, line, type);

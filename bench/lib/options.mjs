@@ -1,0 +1,49 @@
+// Command-line and environment options shared by the benchmark scripts.
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const BENCH_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const REPO_ROOT = resolve(BENCH_DIR, '..');
+export const DATA_DIR = join(BENCH_DIR, 'data');
+/** The shared folder sits beside the repository. */
+export const SHARED_GEN = resolve(REPO_ROOT, '..', 'shared', 'bench', 'gen-singer.mjs');
+export const CLI = join(REPO_ROOT, 'dist', 'cli.js');
+
+export const DEFAULT_ROWS = 1_000_000;
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
+
+/** Value of `--name V` or `--name=V`, else undefined. */
+export function argValue(argv, name) {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === name) return argv[i + 1];
+    if (argv[i].startsWith(name + '=')) return argv[i].slice(name.length + 1);
+  }
+  return undefined;
+}
+
+export function parseRows(text, what) {
+  const n = Number(String(text).replace(/[_,]/g, ''));
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${what} must be a positive integer (got ${JSON.stringify(text)})`);
+  return n;
+}
+
+/** Options of `npm run bench`: --rows / BENCH_ROWS, BENCH_DATABASE_URL, --micro, --only, --keep. */
+export function benchOptions(argv = process.argv.slice(2), env = process.env) {
+  const rowsArg = argValue(argv, '--rows');
+  const rows = rowsArg !== undefined ? parseRows(rowsArg, '--rows') : env.BENCH_ROWS ? parseRows(env.BENCH_ROWS, 'BENCH_ROWS') : DEFAULT_ROWS;
+  const only = argValue(argv, '--only');
+  return {
+    rows,
+    databaseUrl: env.BENCH_DATABASE_URL || DEFAULT_DATABASE_URL,
+    micro: argv.includes('--micro'),
+    keep: argv.includes('--keep'),
+    noWrite: argv.includes('--no-write'),
+    only: only ? only.split(',') : undefined,
+  };
+}
+
+export function requireBuilt() {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
+  if (!existsSync(SHARED_GEN)) throw new Error(`workload generator not found at ${SHARED_GEN}`);
+}

@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+// npm run bench [-- --rows N] [-- --micro] [-- --only a,b] [-- --keep] [-- --no-write]
+//
+// Generates the workloads (once per size) into bench/data/, then runs every scenario in
+// bench/scenarios/ against one server: raw psql COPY first, then the target. Each scenario
+// loads into a fresh schema and its row count is verified. The results table is printed and
+// inserted at the top of the results in BENCHMARKS.md.
+//   BENCH_ROWS / --rows       rows per workload (default 1,000,000)
+//   BENCH_DATABASE_URL        server (default postgres://postgres@127.0.0.1:5432/test)
+//   --micro                   run the micro-benchmarks (bench/micro/run-all.mjs) instead
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { dropSchema, serverVersion } from './lib/db.mjs';
+import { measureMethod } from './lib/measure.mjs';
+import { BENCH_DIR, DATA_DIR, benchOptions, requireBuilt } from './lib/options.mjs';
+import { BASE_SETTINGS } from './lib/run-target.mjs';
+import { BENCHMARKS_FILE, machineInfo, prependSection, resultsMarkdown } from './lib/report.mjs';
+import { ensureWorkloads } from './lib/workloads.mjs';
+
+const opts = benchOptions();
+
+if (opts.micro) {
+  const passed = process.argv.slice(2).filter((a) => a !== '--micro');
+  const r = spawnSync(process.execPath, [join(BENCH_DIR, 'micro', 'run-all.mjs'), ...passed], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
+
+requireBuilt();
+const started = new Date();
+const t0 = performance.now();
+const loadBefore = loadavg();
+const log = (s) => process.stderr.write(s + '\n');
+
+let pgVersion;
+try {
+  pgVersion = serverVersion(opts.databaseUrl);
+} catch (e) {
+  log(`cannot reach PostgreSQL at ${opts.databaseUrl} (set BENCH_DATABASE_URL): ${String(e.stderr ?? e.message).trim()}`);
+  process.exit(1);
+}
+
+log(`bench: ${opts.rows.toLocaleString('en-US')} rows against ${opts.databaseUrl.replace(/:[^:@/]*@/, ':***@')} (PostgreSQL ${pgVersion})`);
+const files = await ensureWorkloads(opts.rows, log);
+const logDir = join(DATA_DIR, 'logs');
+mkdirSync(logDir, { recursive: true });
+
+const scenarioFiles = readdirSync(join(BENCH_DIR, 'scenarios'))
+  .filter((f) => /^[a-z]\d?-.*\.mjs$/.test(f))
+  .sort();
+const scenarios = [];
+for (const f of scenarioFiles) scenarios.push((await import(pathToFileURL(join(BENCH_DIR, 'scenarios', f)).href)).default);
+const selected = opts.only ? scenarios.filter((s) => opts.only.some((o) => s.id.startsWith(o))) : scenarios;
+if (selected.length === 0) throw new Error(`--only ${opts.only} matches no scenario (have: ${scenarios.map((s) => s.id).join(', ')})`);
+
+const ctx = { rows: opts.rows, databaseUrl: opts.databaseUrl, files, logDir };
+const results = [];
+let failed;
+for (const s of selected) {
+  const input = s.input(files);
+  log(`- ${s.label} ...`);
+  try {
+    const m = await s.run(ctx);
+    const r = { ...m, id: s.id, label: s.label, baseline: !!s.baseline, inputBytes: statSync(input).size };
+    results.push(r);
+    log(
+      `  ${r.wall.toFixed(2)} s, ${Math.round(opts.rows / r.wall).toLocaleString('en-US')} rows/s, CPU ${r.cpu.toFixed(2)} s, ` +
+        `peak RSS ${Math.round(r.maxRssKb / 1024)} MB, host busy ${r.hostBusy === undefined ? '?' : Math.round(r.hostBusy * 100) + ' %'}, rows verified`,
+    );
+  } catch (e) {
+    failed = e;
+    log(`\n*** BENCH FAILED in ${s.id}: ${e.message}\n`);
+    break;
+  } finally {
+    if (!opts.keep) dropSchema(opts.databaseUrl, s.schema);
+  }
+}
+if (failed) process.exit(1);
+
+const defaults = Object.entries(BASE_SETTINGS).map(([k, v]) => `${k}=${v}`).join(', ');
+const section = resultsMarkdown({
+  started,
+  rows: opts.rows,
+  machine: machineInfo(),
+  pgVersion,
+  loadBefore,
+  loadAfter: loadavg(),
+  method: measureMethod(),
+  totalSeconds: (performance.now() - t0) / 1000,
+  results,
+  notes: [
+    `Target settings: ${defaults}; (c) load_method=upsert; everything else at its default. Input read with --input.`,
+    '(a) and (a2) load into a typed table with a primary key on id (tags as jsonb); the target adds 7 `_sdc_*` columns and, append-only, creates no primary key.',
+    `(e) is the wide workload with record i sent to stream events_{i mod 20} (bench/interleave-streams.mjs).`,
+    '"× (a) wall" is wall time divided by the wide raw COPY\'s; every row count was checked with SELECT count(*).',
+  ],
+});
+process.stdout.write('\n' + section);
+if (!opts.noWrite && !opts.only) {
+  prependSection(section);
+  log(`\nwritten to ${BENCHMARKS_FILE}`);
+} else {
+  log('\n(not written to BENCHMARKS.md: --only or --no-write)');
+}
