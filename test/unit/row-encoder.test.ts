@@ -71,9 +71,34 @@ describe('compileRowEncoder: nested paths', () => {
     }
   });
 
-  it('does not read through the prototype', () => {
-    const e = compileRowEncoder([col('a__toString', 'text', ['a', 'toString'])]);
-    expect(e({ a: {} }, meta, false)).not.toContain('function');
+  it('does not read nested values from Object.prototype', () => {
+    const e = compileRowEncoder([col('a__toString', 'text', ['a', 'toString']), col('a__constructor', 'jsonb', ['a', 'constructor'])]);
+    expect(e({ a: {} }, meta, false)).toBe(',\n');
+  });
+});
+
+describe('compileRowEncoder: property names that exist on Object.prototype', () => {
+  // A stream may well have properties called "constructor", "toString" or "__proto__"; a record
+  // that leaves them out must load NULL, not something inherited from Object.prototype.
+  it.each(['constructor', 'toString', 'hasOwnProperty', 'valueOf'])('writes NULL for a missing %s', (name) => {
+    const e = compileRowEncoder([col('id', 'bigint'), col(name, 'text')]);
+    expect(e({ id: 1 }, meta, false)).toBe('1,\n');
+  });
+
+  it('writes NULL for a missing __proto__ property', () => {
+    const e = compileRowEncoder([col('id', 'bigint'), col('__proto__', 'jsonb')]);
+    expect(e({ id: 1 }, meta, false)).toBe('1,\n');
+  });
+
+  it('reads an own __proto__ property', () => {
+    const e = compileRowEncoder([col('__proto__', 'jsonb')]);
+    const { value } = parseJsonLine('{"__proto__":{"a":1}}');
+    expect(parseCsvRecord(e(value as Record<string, unknown>, meta, false))).toEqual(['{"a":1}']);
+  });
+
+  it('reads an own constructor property', () => {
+    const e = compileRowEncoder([col('constructor', 'text')]);
+    expect(e({ constructor: 'x' }, meta, false)).toBe('"x"\n');
   });
 });
 
@@ -118,7 +143,13 @@ describe('compileRowEncoder: metadata columns', () => {
     expect(row({ id: 1, _sdc_deleted_at: '' })._sdc_deleted_at).toBeNull();
   });
 
-  it('quotes a hostile _sdc_deleted_at instead of breaking the row', () => {
-    expect(row({ id: 1, _sdc_deleted_at: 'x",y\n' })._sdc_deleted_at).toBe('x",y\n');
+  it('records a deletion marker that is not a timestamp as the time the record was received', () => {
+    for (const marker of [true, 'yes', 'x",y\n', 1]) {
+      expect(row({ id: 1, _sdc_deleted_at: marker })._sdc_deleted_at).toBe(meta.receivedAt);
+    }
+  });
+
+  it('accepts date-time markers with a space or an offset', () => {
+    expect(row({ id: 1, _sdc_deleted_at: '2024-01-01 12:00:00+0200' })._sdc_deleted_at).toBe('2024-01-01 12:00:00+0200');
   });
 });

@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// Micro-benchmark: split + parse. split2 line splitting and the project's parseJsonLine
+// (dist/protocol/exact-json.js), next to JSON.parse; one op = one Singer line.
+import { Readable } from 'node:stream';
+import split2 from 'split2';
+import { parseJsonLine } from '../../dist/protocol/exact-json.js';
+import { bench, chunked, microRows, report, wideSinger } from './lib.mjs';
+
+const rows = microRows();
+const buf = wideSinger(rows);
+const chunks = chunked(buf);
+const lines = buf.toString().split('\n').filter(Boolean);
+const n = lines.length;
+
+function splitAndParse(parse) {
+  return new Promise((resolve, reject) => {
+    let count = 0;
+    Readable.from(chunks, { objectMode: false })
+      .pipe(split2())
+      .on('data', (line) => {
+        parse(line);
+        count++;
+      })
+      .on('end', () => (count === n ? resolve() : reject(new Error(`split2 gave ${count} lines, expected ${n}`))))
+      .on('error', reject);
+  });
+}
+
+let exact = 0;
+for (const l of lines) if (parseJsonLine(l).exact) exact++;
+const slowPath = lines.filter((l) => /\d[\d.]{15}/.test(l)).length;
+
+const results = [
+  await bench('split2 only', n, () => splitAndParse(() => undefined), { bytes: buf.length }),
+  await bench('split2 + JSON.parse', n, () => splitAndParse(JSON.parse), { bytes: buf.length }),
+  await bench('split2 + parseJsonLine (project)', n, () => splitAndParse(parseJsonLine), { bytes: buf.length }),
+  await bench('JSON.parse, pre-split lines', n, () => { for (let i = 0; i < n; i++) JSON.parse(lines[i]); }, { bytes: buf.length }),
+  await bench('parseJsonLine, pre-split lines', n, () => { for (let i = 0; i < n; i++) parseJsonLine(lines[i]); }, { bytes: buf.length }),
+];
+report(`split + parse (${n.toLocaleString('en-US')} wide Singer lines, ${(buf.length / 1e6).toFixed(0)} MB)`, results, [
+  `${((slowPath / n) * 100).toFixed(1)} % of lines match /\\d[\\d.]{15}/ and take the hand-written ExactParser instead of JSON.parse; ${((exact / n) * 100).toFixed(1)} % come out "exact" (hold a number kept as text)`,
+]);
