@@ -43,8 +43,11 @@ export class ConfigError extends TargetError {
 
 /** Bad input data (malformed line, record before schema, invalid record): exit 65. */
 export class InputError extends TargetError {
-  constructor(message: string, place: ErrorPlace = {}) {
-    super(describe(message, place), ExitCode.dataError, place);
+  /** For a value PostgreSQL rejected during COPY: the 1-based row of the batch. */
+  readonly batchRow?: number;
+  constructor(message: string, place: ErrorPlace = {}, options?: { cause?: unknown; batchRow?: number }) {
+    super(describe(message, place), ExitCode.dataError, place, false, options);
+    this.batchRow = options?.batchRow;
   }
 }
 

@@ -27,6 +27,21 @@ export interface BatchContext {
   table: string;
   /** Input line of each COPY row (1-based COPY line n → lines[n-1]). */
   lines?: ArrayLike<number>;
+  /** COPY columns, to find the column named in PostgreSQL's error context. */
+  columns?: readonly string[];
+}
+
+/** The row and column of a COPY error context (`COPY t, line 3, column a:b: "…"`). */
+function copyPlaceOf(where: string | undefined, columns?: readonly string[]): { row: number; column?: string } | undefined {
+  const m = /COPY .*?, line (\d+)(?:, column (.*))?$/m.exec(where ?? '');
+  if (!m) return undefined;
+  let column: string | undefined;
+  if (m[2] !== undefined) {
+    const rest = m[2];
+    const known = (columns ?? []).filter((c) => rest.startsWith(`${c}: `) || rest === c).sort((a, b) => b.length - a.length)[0];
+    column = known ?? rest.replace(/: .*$/s, '');
+  }
+  return { row: Number(m[1]), column };
 }
 
 /**
@@ -38,18 +53,28 @@ export function toTargetError(error: unknown, ctx: BatchContext): TargetError {
   const e = error as PgLikeError;
   const message = redactSecrets(e?.message ?? String(error));
   const code = e?.code;
-  const copyPlace = /COPY [^,]+, line (\d+)(?:, column ([^:]+))?/.exec(e?.where ?? '');
+  const copyPlace = copyPlaceOf(e?.where, ctx.columns);
   if (code && (code.startsWith('22') || code === '23502' || code === '23514') && copyPlace) {
-    const copyLine = Number(copyPlace[1]);
+    const copyLine = copyPlace.row;
     const line = ctx.lines && copyLine >= 1 && copyLine <= ctx.lines.length ? ctx.lines[copyLine - 1] : undefined;
-    return new InputError(`PostgreSQL rejected a value for table ${ctx.table}: ${message}`, {
-      stream: ctx.stream,
-      line,
-      column: copyPlace[2] ?? e.column,
-    });
+    return new InputError(
+      `PostgreSQL rejected a value for table ${ctx.table}: ${message}`,
+      { stream: ctx.stream, line, column: copyPlace.column ?? e.column },
+      { cause: error, batchRow: copyLine },
+    );
   }
   const transient = isTransient(error);
   const where = [e?.table ? `table ${e.table}` : `table ${ctx.table}`, e?.column ? `column ${e.column}` : ''].filter(Boolean).join(', ');
   const detail = e?.detail ? ` (${redactSecrets(e.detail)})` : '';
   return new DestinationError(`${message}${detail} [${where}${code ? `, SQLSTATE ${code}` : ''}]`, transient, { stream: ctx.stream }, code, error);
+}
+
+/** For "value out of range for type smallint/integer/bigint" during COPY: the column and value. */
+export function integerOverflow(error: unknown, columns: readonly string[]): { column: string; value: string; type: string } | undefined {
+  const e = (error instanceof TargetError ? error.cause : error) as PgLikeError | undefined;
+  if (!e || e.code !== '22003') return undefined;
+  const m = /value "([^"]+)" is out of range for type (smallint|integer|bigint)/.exec(e.message ?? '');
+  const place = copyPlaceOf(e.where, columns);
+  if (!m || !place?.column) return undefined;
+  return { column: place.column, value: m[1], type: m[2] };
 }

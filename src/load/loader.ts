@@ -19,8 +19,9 @@ import {
 } from '../sql/merge.js';
 import { qualified, quoteIdent } from '../sql/quote.js';
 import type { Logger } from '../log.js';
-import { isTransient, toTargetError } from './db-errors.js';
-import { syncTable, type SyncResult } from './table-sync.js';
+import { buildAlterColumnTypeSql } from '../sql/ddl.js';
+import { integerOverflow, isTransient, toTargetError, type BatchContext } from './db-errors.js';
+import { DDL_LOCK, syncTable, type SyncResult } from './table-sync.js';
 
 /** One flush of one stream: encoded CSV rows and where they go. */
 export interface Batch {
@@ -91,16 +92,38 @@ export class Loader {
   }
 
   /** Brings the table in line with the stream's columns; returns the actual column types. */
-  async syncTable(stream: string, table: TableName, columns: ColumnSpec[], keyColumns: string[]): Promise<SyncResult> {
+  async syncTable(stream: string, table: TableName, columns: ColumnSpec[], keyProperties: string[]): Promise<SyncResult> {
     return this.inTransaction('sync table', { stream, table: `${table.schema}.${table.table}` }, (client) =>
-      syncTable(client, table, columns, keyColumns, this.log, stream),
+      syncTable(client, table, columns, keyProperties, this.log, stream),
     );
   }
 
-  /** Loads one batch in one transaction: COPY (into staging for upserts), merge, commit. */
+  /**
+   * Loads one batch in one transaction. An integer value beyond its column's range widens the
+   * column (to bigint, or numeric past bigint) and the batch is loaded again.
+   */
   async load(batch: Batch): Promise<void> {
+    for (let widened = 0; ; widened++) {
+      try {
+        await this.loadOnce(batch);
+        return;
+      } catch (e) {
+        const overflow = widened < 3 * batch.columns.length ? integerOverflow(e, batch.columns) : undefined;
+        if (!overflow) throw e;
+        const fitsBigint = /^-?\d+$/.test(overflow.value) && BigInt(overflow.value) >= -(2n ** 63n) && BigInt(overflow.value) < 2n ** 63n;
+        const to = overflow.type !== 'bigint' && fitsBigint ? 'bigint' : 'numeric';
+        await this.inTransaction('widen column', { stream: batch.stream, table: `${batch.table.schema}.${batch.table.table}` }, async (client) => {
+          await client.query('SELECT pg_advisory_xact_lock($1)', [DDL_LOCK]);
+          await client.query(buildAlterColumnTypeSql(batch.table.schema, batch.table.table, overflow.column, to, `${quoteIdent(overflow.column)}::${to}`));
+        });
+        this.log.info({ stream: batch.stream, column: overflow.column, from: overflow.type, to, value: overflow.value }, 'widened column for a value beyond its range');
+      }
+    }
+  }
+
+  private async loadOnce(batch: Batch): Promise<void> {
     const target = qualified(batch.table.schema, batch.table.table);
-    const ctx = { stream: batch.stream, table: `${batch.table.schema}.${batch.table.table}`, lines: batch.lines };
+    const ctx = { stream: batch.stream, table: `${batch.table.schema}.${batch.table.table}`, lines: batch.lines, columns: batch.columns };
     const started = performance.now();
     await this.inTransaction('load batch', ctx, async (client) => {
       if (batch.keyColumns.length === 0) {
@@ -134,7 +157,7 @@ export class Loader {
     });
   }
 
-  private async inTransaction<T>(what: string, ctx: { stream: string; table: string; lines?: number[] }, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  private async inTransaction<T>(what: string, ctx: BatchContext, work: (client: PoolClient) => Promise<T>): Promise<T> {
     return this.withRetries(what, ctx, async () => {
       const client = await this.pool.connect();
       let broken = false;
@@ -156,7 +179,7 @@ export class Loader {
     });
   }
 
-  private async withRetries<T>(what: string, ctx: { stream: string; table: string; lines?: number[] }, attempt: () => Promise<T>): Promise<T> {
+  private async withRetries<T>(what: string, ctx: BatchContext, attempt: () => Promise<T>): Promise<T> {
     const { maxRetries, retryBackoffMs } = this.options;
     for (let tryNo = 0; ; tryNo++) {
       try {

@@ -3,11 +3,13 @@ import { InputError } from '../errors.js';
 import type { ColumnSpec } from '../schema/columns.js';
 import type { TableName } from '../schema/names.js';
 import { reconcileColumn } from '../schema/widen.js';
+import { mappingComment, needsMappingComment, resolveColumnNames } from '../schema/column-mapping.js';
 import {
   DESCRIBE_TABLE_SQL,
   buildAddColumnSql,
   buildAddPrimaryKeySql,
   buildAlterColumnTypeSql,
+  buildCommentColumnSql,
   buildCreateSchemaSql,
   buildCreateTableSql,
 } from '../sql/ddl.js';
@@ -19,16 +21,19 @@ interface ExistingColumn {
   type: string;
   is_key: boolean;
   key_position: number | null;
+  comment: string | null;
 }
 
 export interface SyncResult {
+  /** The stream's columns with their final names (a property keeps its column across runs). */
+  columns: ColumnSpec[];
   /** Actual PostgreSQL type of every column of the table, by name. */
   types: Map<string, string>;
   created: boolean;
 }
 
 /** One lock for DDL of all target-postgres processes, so parallel streams never race. */
-const DDL_LOCK = 0x7470_6764_646c; // "tpgddl"
+export const DDL_LOCK = 0x7470_6764_646c; // "tpgddl"
 
 /**
  * Makes the table fit the plan inside the caller's transaction: creates schema and table, adds
@@ -38,8 +43,8 @@ const DDL_LOCK = 0x7470_6764_646c; // "tpgddl"
 export async function syncTable(
   client: PoolClient,
   name: TableName,
-  columns: ColumnSpec[],
-  keyColumns: string[],
+  planned: ColumnSpec[],
+  keyProperties: string[],
   log: Logger,
   stream: string,
 ): Promise<SyncResult> {
@@ -48,10 +53,16 @@ export async function syncTable(
   if (ns.rowCount === 0) await client.query(buildCreateSchemaSql(name.schema));
 
   const existing = (await client.query<ExistingColumn>(DESCRIBE_TABLE_SQL, [name.schema, name.table])).rows;
+  const columns = resolveColumnNames(planned, existing);
+  const keyColumns = keyProperties.map((k) => columns.find((c) => c.path.length === 1 && c.path[0] === k)?.name ?? k);
+  const comment = async (col: ColumnSpec) => {
+    if (needsMappingComment(col)) await client.query(buildCommentColumnSql(name.schema, name.table, col.name, mappingComment(col.path)));
+  };
   if (existing.length === 0) {
     await client.query(buildCreateTableSql(name.schema, name.table, columns, keyColumns));
+    for (const col of columns) await comment(col);
     log.info({ stream, table: `${name.schema}.${name.table}`, columns: columns.length }, 'created table');
-    return { types: new Map(columns.map((c) => [c.name, c.pgType])), created: true };
+    return { columns, types: new Map(columns.map((c) => [c.name, c.pgType])), created: true };
   }
 
   const types = new Map(existing.map((c) => [c.name, c.type]));
@@ -59,6 +70,7 @@ export async function syncTable(
     const current = types.get(col.name);
     if (current === undefined) {
       await client.query(buildAddColumnSql(name.schema, name.table, col));
+      await comment(col);
       types.set(col.name, col.pgType);
       log.info({ stream, column: col.name, type: col.pgType }, 'added column');
       continue;
@@ -74,7 +86,7 @@ export async function syncTable(
   const currentKey = existing.filter((c) => c.is_key).sort((a, b) => (a.key_position ?? 0) - (b.key_position ?? 0)).map((c) => c.name);
   const sameKey = currentKey.length === keyColumns.length && currentKey.every((c, i) => c === keyColumns[i]);
   if (keyColumns.length && !sameKey) await moveKey(client, name, currentKey, keyColumns, stream, log);
-  return { types, created: false };
+  return { columns, types, created: false };
 }
 
 async function moveKey(client: PoolClient, name: TableName, from: string[], to: string[], stream: string, log: Logger): Promise<void> {

@@ -1,4 +1,4 @@
-import { columnList, qualified, quoteIdent } from './quote.js';
+import { columnList, qualified, quoteIdent, quoteLiteral } from './quote.js';
 
 export interface ColumnDef {
   name: string;
@@ -28,12 +28,17 @@ export function buildAddPrimaryKeySql(schema: string, table: string, keyColumns:
   return `ALTER TABLE ${qualified(schema, table)} ADD PRIMARY KEY (${columnList(keyColumns)})`;
 }
 
+export function buildCommentColumnSql(schema: string, table: string, column: string, comment: string): string {
+  return `COMMENT ON COLUMN ${qualified(schema, table)}.${quoteIdent(column)} IS ${quoteLiteral(comment)}`;
+}
+
 /** Reads a table's columns with their formatted types and whether each is in the primary key. */
 export const DESCRIBE_TABLE_SQL = `
 SELECT a.attname AS name,
        format_type(a.atttypid, a.atttypmod) AS type,
        COALESCE(a.attnum = ANY (i.indkey), false) AS is_key,
-       array_position(i.indkey::int2[], a.attnum) AS key_position
+       array_position(i.indkey::int2[], a.attnum) AS key_position,
+       col_description(c.oid, a.attnum) AS comment
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -2,6 +2,7 @@ import type { ResolvedConfig } from '../config/settings.js';
 import { InputError, TargetError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Batch } from '../load/loader.js';
+import { batchPrefix } from '../load/batch-prefix.js';
 import type { SyncResult } from '../load/table-sync.js';
 import { toTargetError } from '../load/db-errors.js';
 import { parseJsonLine } from '../protocol/exact-json.js';
@@ -15,7 +16,7 @@ import { StateWatermark } from './watermark.js';
 
 /** What the router needs from the database side (the Loader, or a test double in unit tests). */
 export interface LoadTarget {
-  syncTable(stream: string, table: TableName, columns: ColumnSpec[], keyColumns: string[]): Promise<SyncResult>;
+  syncTable(stream: string, table: TableName, columns: ColumnSpec[], keyProperties: string[]): Promise<SyncResult>;
   load(batch: Batch): Promise<void>;
   activateVersion(stream: string, table: TableName, version: number, hard: boolean): Promise<number>;
 }
@@ -168,11 +169,12 @@ export class Router {
     const table = tableNameFor(stream, { defaultSchema: cfg.default_target_schema, prefix: cfg.table_prefix, style: cfg.name_style });
     let sync: SyncResult;
     try {
-      sync = await this.target.syncTable(stream, table, plan.columns, upsert ? plan.keyColumns : []);
+      sync = await this.target.syncTable(stream, table, plan.columns, upsert ? keys : []);
     } catch (e) {
       throw this.setFatal(toTargetError(e, { stream, table: `${table.schema}.${table.table}` }));
     }
-    const columns = plan.columns.map((c) => ({ ...c, actualType: sync.types.get(c.name) ?? c.pgType }));
+    const columns = sync.columns.map((c) => ({ ...c, actualType: sync.types.get(c.name) ?? c.pgType }));
+    const keyColumns = keys.map((k) => columns.find((c) => c.path.length === 1 && c.path[0] === k)!.name);
     const encoder = new StreamEncoder(stream, message.schema, keys, columns, {
       validate: cfg.validate_records,
       sanitizeNul: cfg.sanitize_null_text_characters,
@@ -184,7 +186,7 @@ export class Router {
       hasMetadata: metadata,
       encoder,
       copyColumns: columns.map((c) => c.name),
-      keyColumns: upsert ? plan.keyColumns : [],
+      keyColumns: upsert ? keyColumns : [],
       buffer: existing?.buffer ?? new StreamBuffer(),
       batchedAt: this.nowIso,
       chain: existing?.chain ?? Promise.resolve(),
@@ -210,21 +212,39 @@ export class Router {
       lines: taken.lines,
     };
     this.counts.batches++;
-    this.enqueue(ctx, taken.firstLine, taken.bytes, batch.lines, () => this.target.load(batch));
+    this.enqueue(ctx, taken.firstLine, taken.bytes, batch.lines, (entry) => this.loadBatch(batch, entry));
+  }
+
+  /**
+   * Loads a batch. When PostgreSQL rejects a value, the rows before it are loaded on their own
+   * so that everything valid before the bad line is committed, then the error stands.
+   */
+  private async loadBatch(batch: Batch, entry: { firstLine: number }): Promise<void> {
+    try {
+      await this.target.load(batch);
+    } catch (e) {
+      const row = e instanceof InputError ? e.batchRow : undefined;
+      if (row !== undefined && row > 1 && row <= batch.lines.length) {
+        await this.target.load(batchPrefix(batch, row - 1));
+        entry.firstLine = batch.lines[row - 1];
+        this.releaseStates();
+      }
+      throw e;
+    }
   }
 
   /**
    * Runs database work for a stream after its earlier work (per-stream order). Until it
    * commits, states after `firstLine` wait; a failure stops the stream and the run.
    */
-  private enqueue(ctx: StreamContext, firstLine: number, bytes: number, lines: number[] | undefined, work: () => Promise<unknown>): void {
+  private enqueue(ctx: StreamContext, firstLine: number, bytes: number, lines: number[] | undefined, work: (entry: { firstLine: number }) => Promise<unknown>): void {
     const entry = { firstLine, bytes };
     ctx.inflight.push(entry);
     this.inflightBytes += bytes;
     ctx.chain = ctx.chain
       .then(async () => {
         if (ctx.failed) return;
-        await work();
+        await work(entry);
         ctx.inflight.shift();
         this.inflightBytes -= bytes;
         this.releaseStates();
@@ -308,7 +328,15 @@ export class Router {
   async finish(): Promise<void> {
     if (this.ageTimer) clearInterval(this.ageTimer);
     this.ageTimer = undefined;
-    for (const ctx of this.streams.values()) this.flush(ctx);
+    const badLine = this.fatal instanceof InputError ? this.fatal.line : undefined;
+    for (const ctx of this.streams.values()) {
+      if (badLine !== undefined) {
+        const before = ctx.buffer.bytes;
+        ctx.buffer.dropFrom(badLine);
+        this.bufferedBytes -= before - ctx.buffer.bytes;
+      }
+      this.flush(ctx);
+    }
     await Promise.all([...this.streams.values()].map((c) => c.chain));
     this.releaseStates();
     if (this.fatal) throw this.fatal;

@@ -36,6 +36,21 @@ export class StreamBuffer {
     this.live++;
   }
 
+  /**
+   * Drops the rows that came at or after `line` (after a bad line, nothing past it may be
+   * committed). Only for buffers without keys: a keyed buffer may have replaced earlier rows.
+   */
+  dropFrom(line: number): void {
+    if (this.keys.size) return;
+    let i = this.lines.length;
+    while (i > 0 && this.lines[i - 1] >= line) i--;
+    for (let j = i; j < this.rows.length; j++) this.bytes -= this.rows[j].length;
+    this.live -= this.rows.length - i;
+    this.rows.length = i;
+    this.lines.length = i;
+    if (i === 0) this.firstLine = Infinity;
+  }
+
   /** Hands over the rows as ~1 MB buffers (with the input line of each row) and empties the buffer. */
   take(): { chunks: Buffer[]; lines: number[]; rowCount: number; bytes: number; firstLine: number } {
     const chunks: Buffer[] = [];
