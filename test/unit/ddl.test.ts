@@ -3,6 +3,7 @@ import {
   buildAddColumnSql,
   buildAddPrimaryKeySql,
   buildAlterColumnTypeSql,
+  buildCommentColumnSql,
   buildCreateSchemaSql,
   buildCreateTableSql,
   DESCRIBE_TABLE_SQL,
@@ -76,6 +77,20 @@ describe('ALTER TABLE builders', () => {
       expect(pieces.identifiers.every((i) => i === name)).toBe(true);
       expect(hasNoInjection(pieces.skeleton)).toBe(true);
     }
+  });
+});
+
+describe('buildCommentColumnSql', () => {
+  it('comments a column with a quoted literal', () => {
+    expect(buildCommentColumnSql('s', 't', 'c', "it's")).toBe('COMMENT ON COLUMN "s"."t"."c" IS \'it\'\'s\'');
+  });
+
+  it.each(HOSTILE_NAMES)('keeps hostile name %j inside quotes and the comment inside one literal', (name) => {
+    const comment = `'; DROP TABLE x; -- ${name}`;
+    const pieces = lexSql(buildCommentColumnSql(name, name, name, comment));
+    expect(pieces.skeleton).toBe('COMMENT ON COLUMN "?"."?"."?" IS \'?\'');
+    expect(pieces.identifiers).toEqual([name, name, name]);
+    expect(pieces.literals).toEqual([comment]);
   });
 });
 
