@@ -9,7 +9,7 @@ export interface TargetPostgresConfig {
    */
   host?: string;
   /**
-   * Port of the PostgreSQL server. Falls back to PGPORT.
+   * Port of the PostgreSQL server. Falls back to PGPORT, then 5432.
    */
   port?: number;
   /**

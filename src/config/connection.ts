@@ -31,7 +31,7 @@ export function parseUri(uri: string, setting: string): Record<string, string> {
   }
   if (url.protocol !== 'postgres:') throw new ConfigError(`${setting} must start with postgresql:// (got ${url.protocol})`);
   const out: Record<string, string> = {};
-  if (url.hostname) out.host = decodeURIComponent(url.hostname);
+  if (url.hostname) out.host = decodeURIComponent(url.hostname).replace(/^\[(.*)\]$/, '$1');
   if (url.port) out.port = url.port;
   if (url.username) out.user = decodeURIComponent(url.username);
   if (url.password) out.password = decodeURIComponent(url.password);

@@ -23,6 +23,14 @@ const aliases: Record<string, (value: unknown, out: Record<string, unknown>) => 
   },
 };
 
+/** The setting an alias stands for, for reading its environment variable with the right type. */
+const aliasTarget: Record<string, string> = {
+  dbname: 'database',
+  add_metadata_columns: 'add_record_metadata',
+  max_parallelism: 'parallelism',
+  data_flattening_max_level: 'flattening_max_depth',
+};
+
 /** Reads `TARGET_POSTGRES_<KEY>` variables for every known setting and alias. */
 export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -30,7 +38,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   for (const key of keys) {
     const raw = env[`TARGET_POSTGRES_${key.toUpperCase()}`];
     if (raw === undefined) continue;
-    const type = configSchema().properties[key]?.type;
+    const type = configSchema().properties[aliasTarget[key] ?? key]?.type;
     if (type === 'string' || (type === undefined && !/^[[{\d"tfn-]/.test(raw))) {
       out[key] = raw;
       continue;

@@ -42,7 +42,6 @@ export type ResolvedConfig = TargetPostgresConfig &
   Required<
     Pick<
       TargetPostgresConfig,
-      | 'port'
       | 'application_name'
       | 'ssl_enable'
       | 'ssl_mode'

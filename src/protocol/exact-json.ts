@@ -26,18 +26,39 @@ export interface ParsedLine {
   exact: boolean;
 }
 
-const maybeLongNumber = /\d[\d.]{15}/;
+/** A number of 16+ digits (or dots) right after `:`, `,` or `[`: the only place JSON puts one. */
+const longNumber = /(?:^|[:,[])\s*(-?\d[\d.]{15,}(?:[eE][+-]?\d+)?)/g;
+
+/**
+ * True when a number in the line would change if read as a double. Numbers that doubles print
+ * (up to 17 digits, like 6.178139243274927) read back to the same text and stay on the fast
+ * path. A match inside a string only costs the check.
+ */
+function needsExactParse(line: string): boolean {
+  longNumber.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = longNumber.exec(line)) !== null) {
+    if (!fitsDouble(m[1])) return true;
+  }
+  return false;
+}
 
 /** Parses one JSON text; throws SyntaxError on malformed input. */
 export function parseJsonLine(line: string): ParsedLine {
-  if (!maybeLongNumber.test(line)) return { value: JSON.parse(line), exact: false };
+  if (!needsExactParse(line)) return { value: JSON.parse(line), exact: false };
   const parser = new ExactParser(line);
   const value = parser.parseDocument();
   return { value, exact: parser.exact };
 }
 
-/** Digits of a JSON number that a double holds exactly (conservative: 15 significant). */
+/** True when a double holds the number written as `text` exactly (same value when printed back). */
 function fitsDouble(text: string): boolean {
+  const n = Number(text);
+  if (String(n) === text) return true;
+  return significantDigits(text) <= 15 && Number.isFinite(n);
+}
+
+function significantDigits(text: string): number {
   let digits = 0;
   let leading = true;
   for (let i = 0; i < text.length; i++) {
@@ -48,7 +69,7 @@ function fitsDouble(text: string): boolean {
     leading = false;
     digits++;
   }
-  return digits <= 15;
+  return digits;
 }
 
 const numberPattern = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import split2 from 'split2';
+import { InputError } from '../errors.js';
 
 export type LineHandler = (line: string, lineNumber: number) => void | Promise<void>;
 
@@ -12,15 +12,25 @@ export interface LineReader {
   readonly lineNumber: number;
 }
 
+/** The stream named at the start of an over-long line, for the error message. */
+function streamNamedIn(head: Buffer): string | undefined {
+  return /"stream"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(head.toString('utf8', 0, Math.min(head.length, 4096)))?.[1];
+}
+
 /**
- * Feeds input lines (1-based numbers, blank lines counted) to a handler one at a time. A
- * handler that returns a promise pauses reading until it settles, which is how schema changes
- * and the memory bound push back on the input. The first error stops reading.
+ * Feeds input lines (1-based numbers, blank lines counted, CR left to the handler) to a handler
+ * one at a time. A handler that returns a promise pauses reading until it settles: this is how
+ * schema changes and the memory bound push back on the input. The first error stops reading.
+ *
+ * Lines are cut from the input Buffers directly (split2 re-joins and re-splits the whole pending
+ * text for every chunk, which turns one very long line quadratic); a line longer than
+ * `maxLineBytes` is an input error naming its number and stream.
  */
-export function readLines(input: Readable, handler: LineHandler, maxLineBytes = 1 << 30): LineReader {
-  const lines = input.pipe(split2('\n', { maxLength: maxLineBytes }));
-  const queue: string[] = [];
-  let head = 0;
+export function readLines(input: Readable, handler: LineHandler, maxLineBytes = 100 * 1024 * 1024): LineReader {
+  let parts: Buffer[] = [];
+  let partBytes = 0;
+  let chunk: Buffer | null = null;
+  let pos = 0;
   let n = 0;
   let waiting = false;
   let ended = false;
@@ -32,65 +42,91 @@ export function readLines(input: Readable, handler: LineHandler, maxLineBytes = 
     rejectDone = rej;
   });
 
-  const close = () => {
-    input.unpipe(lines);
-    lines.destroy();
-    if (input !== process.stdin) input.destroy();
-    else input.pause();
-  };
   const finish = (error?: unknown) => {
     if (settled) return;
     settled = true;
-    close();
+    chunk = null;
+    parts = [];
+    input.off('data', onData);
+    if (input === process.stdin) input.pause();
+    else input.destroy();
     if (error === undefined) resolveDone();
     else rejectDone(error);
   };
 
-  const pump = () => {
-    while (!settled && !waiting && head < queue.length) {
-      const line = queue[head++];
-      let result: void | Promise<void>;
-      try {
-        result = handler(line, ++n);
-      } catch (e) {
-        finish(e);
-        return;
-      }
-      if (result) {
-        waiting = true;
-        lines.pause();
-        result.then(
-          () => {
-            waiting = false;
-            pump();
-            if (!settled && !waiting) lines.resume();
-          },
-          (e: unknown) => finish(e),
-        );
-        return;
-      }
+  const tooLong = () =>
+    finish(new InputError(`line is longer than ${maxLineBytes} bytes (max_line_bytes)`, { line: n + 1, stream: streamNamedIn(parts[0] ?? Buffer.alloc(0)) }));
+
+  /** Handles one line; returns false when reading must wait or has stopped. */
+  const handle = (line: string): boolean => {
+    let result: void | Promise<void>;
+    try {
+      result = handler(line, ++n);
+    } catch (e) {
+      finish(e);
+      return false;
     }
-    if (head === queue.length) {
-      queue.length = 0;
-      head = 0;
-    }
-    if (ended && !waiting && head === queue.length) finish();
+    if (!result) return true;
+    waiting = true;
+    input.pause();
+    result.then(
+      () => {
+        waiting = false;
+        pump();
+        if (!settled && !waiting) input.resume();
+      },
+      (e: unknown) => finish(e),
+    );
+    return false;
   };
 
-  lines.on('data', (line: string) => {
-    if (settled) return;
-    if (waiting) {
-      queue.push(line);
-      return;
+  const pump = () => {
+    while (chunk !== null && !settled) {
+      const nl = chunk.indexOf(10, pos);
+      if (nl === -1) {
+        if (pos < chunk.length) {
+          parts.push(chunk.subarray(pos));
+          partBytes += chunk.length - pos;
+          if (partBytes > maxLineBytes) return tooLong();
+        }
+        chunk = null;
+        break;
+      }
+      let line: string;
+      if (parts.length) {
+        if (partBytes + nl - pos > maxLineBytes) return tooLong();
+        parts.push(chunk.subarray(pos, nl));
+        line = Buffer.concat(parts).toString('utf8');
+        parts = [];
+        partBytes = 0;
+      } else {
+        if (nl - pos > maxLineBytes) return tooLong();
+        line = chunk.toString('utf8', pos, nl);
+      }
+      pos = nl + 1;
+      if (!handle(line)) return;
     }
-    queue.push(line);
+    if (ended && !waiting && !settled) {
+      if (parts.length) {
+        const line = Buffer.concat(parts).toString('utf8');
+        parts = [];
+        partBytes = 0;
+        if (!handle(line)) return;
+      }
+      finish();
+    }
+  };
+
+  const onData = (data: Buffer | string) => {
+    chunk = typeof data === 'string' ? Buffer.from(data) : data;
+    pos = 0;
     pump();
-  });
-  lines.on('end', () => {
+  };
+  input.on('data', onData);
+  input.on('end', () => {
     ended = true;
     if (!waiting) pump();
   });
-  lines.on('error', (e) => finish(e));
   input.on('error', (e) => finish(e));
 
   return {

@@ -51,9 +51,8 @@ export function resolveColumnNames(columns: ColumnSpec[], existing: Array<{ name
     }
     const key = propertyKey(c.path);
     let name = columnOf.get(key) ?? c.name;
-    const owner = ownerOf.get(name);
-    if ((owner !== undefined && owner !== key) || used.has(name)) {
-      name = `${truncateUtf8(c.name, MAX_IDENTIFIER_BYTES - 9)}_${shortHash(key)}`;
+    for (let salt = 0; (ownerOf.has(name) && ownerOf.get(name) !== key) || used.has(name); salt++) {
+      name = `${truncateUtf8(c.name, MAX_IDENTIFIER_BYTES - 9)}_${shortHash(salt ? `${key}#${salt}` : key)}`;
     }
     used.add(name);
     return name === c.name ? c : { ...c, name };

@@ -54,7 +54,9 @@ export function assignColumnNames(properties: string[], style: NameStyle = 'pres
   const used = new Set<string>(taken);
   return properties.map((prop) => {
     let name = fitIdentifier(styleName(prop, style));
-    if (used.has(name)) name = `${truncateUtf8(styleName(prop, style), MAX_IDENTIFIER_BYTES - 9)}_${shortHash(prop)}`;
+    for (let salt = 0; used.has(name); salt++) {
+      name = `${truncateUtf8(styleName(prop, style), MAX_IDENTIFIER_BYTES - 9)}_${shortHash(salt ? `${prop}#${salt}` : prop)}`;
+    }
     used.add(name);
     return name;
   });
@@ -71,8 +73,8 @@ export interface TableName {
  */
 export function tableNameFor(stream: string, opts: { defaultSchema?: string; prefix?: string; style?: NameStyle }): TableName {
   const parts = stream.split('-');
-  const table = parts.length > 1 ? parts[parts.length - 1] : stream;
-  const schema = opts.defaultSchema ?? (parts.length > 1 ? parts[parts.length - 2] : 'public');
+  const table = (parts.length > 1 ? parts[parts.length - 1] : '') || stream;
+  const schema = opts.defaultSchema || (parts.length > 1 ? parts[parts.length - 2] : '') || 'public';
   return {
     schema: fitIdentifier(styleName(schema, opts.style)),
     table: fitIdentifier(styleName(`${opts.prefix ?? ''}${table}`, opts.style)),

@@ -95,6 +95,12 @@ function arrayElementType(items: JsonSchema[], options: TypeMapOptions): string 
 }
 
 /**
+ * A type name and nothing more (it is written into DDL unquoted): one identifier, optionally
+ * `varying` / `precision`, a `(n[, m])` modifier, `with[out] time zone`, and `[]`s.
+ */
+const SQL_TYPE_NAME = /^[a-z_][a-z0-9_]*(?: (?:varying|precision))?(?:\s*\(\s*\d+\s*(?:,\s*\d+\s*)?\))?(?: with(?:out)? time zone)?(?:\[\])*$/i;
+
+/**
  * Maps a property's JSON Schema to a PostgreSQL column type. Precedence (first rule that
  * applies): x-sql-datatype; no type → jsonb; object → jsonb; array of one scalar type (alone,
  * or with string) → native array; other arrays → jsonb; string with other scalars → text;
@@ -104,7 +110,7 @@ function arrayElementType(items: JsonSchema[], options: TypeMapOptions): string 
  */
 export function pgTypeFor(schema: JsonSchema, options: TypeMapOptions = {}): string {
   const sqlType = schema['x-sql-datatype'];
-  if (typeof sqlType === 'string' && /^[a-z][a-z0-9 _()[\],]*$/i.test(sqlType)) return sqlType.toLowerCase();
+  if (typeof sqlType === 'string' && SQL_TYPE_NAME.test(sqlType)) return sqlType.toLowerCase();
   const c = collected(schema);
   if (c.untyped || c.types.size === 0) return 'jsonb';
   const t = c.types;

@@ -32,7 +32,10 @@ function rank(t: string): number | undefined {
   return numericRank[t];
 }
 
-const isTextual = (t: string) => t === 'text' || t.startsWith('varchar') || t.startsWith('character') || t === 'citext';
+const isTextual = (t: string) => t === 'text' || t === 'citext' || t === 'varchar' || t === 'character varying';
+const isLimitedText = (t: string) => /^(?:varchar|character varying|character|char|bpchar)\b/.test(t);
+/** Types a float column holds exactly. */
+const floatHolds: Record<string, string[]> = { 'double precision': ['smallint', 'integer', 'real'], real: ['smallint'] };
 const isJson = (t: string) => t === 'jsonb' || t === 'json';
 
 /**
@@ -51,11 +54,17 @@ export function reconcileColumn(column: string, existingType: string, desiredTyp
     return { action: 'alter', pgType: 'jsonb', using: `to_jsonb(${col})` };
   }
   if (isTextual(existing)) return { action: 'keep' };
+  if (isLimitedText(existing)) return { action: 'alter', pgType: 'text', using: `${col}::text` };
   const re = rank(existing);
   const rd = rank(desired);
   if (re !== undefined && rd !== undefined) {
+    const toNumeric: ColumnChange = { action: 'alter', pgType: 'numeric', using: `${col}::numeric` };
+    if (existing === 'numeric') return { action: 'keep' };
+    if (existing.startsWith('numeric')) return toNumeric;
+    const holds = floatHolds[existing];
+    if (holds) return holds.includes(desired) ? { action: 'keep' } : toNumeric;
     if (rd <= re) return { action: 'keep' };
-    if (desired === 'real' || desired === 'double precision') return { action: 'alter', pgType: 'numeric', using: `${col}::numeric` };
+    if (desired === 'real' || desired === 'double precision') return toNumeric;
     return { action: 'alter', pgType: desired, using: `${col}::${desired}` };
   }
   if (existing === 'date' && (desired === 'timestamptz' || desired === 'timestamp')) {

@@ -42,10 +42,16 @@ function metadataEncoder(field: MetadataField): (record: Record<string, unknown>
 function valueAt(record: Record<string, unknown>, path: string[]): unknown {
   let v: unknown = record;
   for (const key of path) {
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
+    if (v === null || typeof v !== 'object' || Array.isArray(v) || !Object.hasOwn(v, key)) return undefined;
     v = (v as Record<string, unknown>)[key];
   }
   return v;
+}
+
+/** Reads a top-level property; names Object.prototype also has are read only as own properties. */
+export function propertyReader(key: string): (record: Record<string, unknown>) => unknown {
+  if (key in Object.prototype) return (r) => (Object.hasOwn(r, key) ? r[key] : undefined);
+  return (r) => r[key];
 }
 
 /**
@@ -59,6 +65,10 @@ export function compileRowEncoder(columns: ReadonlyArray<ColumnSpec & { actualTy
     const enc: FieldEncoder = encoderFor(c.actualType);
     if (c.path.length === 1) {
       const key = c.path[0];
+      if (key in Object.prototype) {
+        const read = propertyReader(key);
+        return (r, _m, exact) => enc(read(r), exact);
+      }
       return (r, _m, exact) => enc(r[key], exact);
     }
     const path = c.path;

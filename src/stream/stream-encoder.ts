@@ -3,7 +3,7 @@ import { InputError } from '../errors.js';
 import { toPlainNumbers } from '../protocol/exact-json.js';
 import type { JsonSchema, RecordMessage } from '../protocol/messages.js';
 import type { ColumnSpec } from '../schema/columns.js';
-import { compileRowEncoder, type RecordMeta, type RowEncoder } from './row-encoder.js';
+import { compileRowEncoder, propertyReader, type RecordMeta, type RowEncoder } from './row-encoder.js';
 import { compileValidator, describeErrors } from './validator.js';
 
 export interface StreamEncoderOptions {
@@ -52,6 +52,7 @@ export class StreamEncoder {
   private readonly validator: ValidateFunction | undefined;
   private readonly encodeRow: RowEncoder;
   private readonly keyProps: string[];
+  private readonly keyReaders: Array<(record: Record<string, unknown>) => unknown>;
 
   constructor(
     readonly stream: string,
@@ -63,6 +64,7 @@ export class StreamEncoder {
     this.validator = options.validate ? compileValidator(schema) : undefined;
     this.encodeRow = compileRowEncoder(columns);
     this.keyProps = keyProperties;
+    this.keyReaders = keyProperties.map(propertyReader);
   }
 
   encode(message: RecordMessage, line: number, meta: RecordMeta, exact: boolean, mayHaveNul: boolean): EncodedRecord {
@@ -88,13 +90,13 @@ export class StreamEncoder {
     const keys = this.keyProps;
     if (keys.length) {
       if (keys.length === 1) {
-        const v = record[keys[0]];
+        const v = this.keyReaders[0](record);
         if (v == null) this.missingKey(line);
         key = typeof v === 'string' ? v : String(v);
       } else {
         const parts = new Array<unknown>(keys.length);
         for (let i = 0; i < keys.length; i++) {
-          const v = record[keys[i]];
+          const v = this.keyReaders[i](record);
           if (v == null) this.missingKey(line);
           parts[i] = typeof v === 'object' ? String(v) : v;
         }

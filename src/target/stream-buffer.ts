@@ -5,6 +5,7 @@
  */
 export class StreamBuffer {
   private rows: string[] = [];
+  private sizes: number[] = [];
   private lines: number[] = [];
   private keys = new Map<string, number>();
   private live = 0;
@@ -24,15 +25,17 @@ export class StreamBuffer {
     if (key !== undefined) {
       const previous = this.keys.get(key);
       if (previous !== undefined) {
-        this.bytes -= this.rows[previous].length;
+        this.bytes -= this.sizes[previous];
         this.rows[previous] = '';
         this.live--;
       }
       this.keys.set(key, this.rows.length);
     }
+    const size = Buffer.byteLength(row);
     this.rows.push(row);
+    this.sizes.push(size);
     this.lines.push(line);
-    this.bytes += row.length;
+    this.bytes += size;
     this.live++;
   }
 
@@ -44,9 +47,10 @@ export class StreamBuffer {
     if (this.keys.size) return;
     let i = this.lines.length;
     while (i > 0 && this.lines[i - 1] >= line) i--;
-    for (let j = i; j < this.rows.length; j++) this.bytes -= this.rows[j].length;
+    for (let j = i; j < this.rows.length; j++) this.bytes -= this.sizes[j];
     this.live -= this.rows.length - i;
     this.rows.length = i;
+    this.sizes.length = i;
     this.lines.length = i;
     if (i === 0) this.firstLine = Infinity;
   }
@@ -70,6 +74,7 @@ export class StreamBuffer {
     if (part) chunks.push(Buffer.from(part));
     const out = { chunks, lines, rowCount: this.live, bytes: this.bytes, firstLine: this.firstLine };
     this.rows = [];
+    this.sizes = [];
     this.lines = [];
     this.keys.clear();
     this.live = 0;

@@ -1,3 +1,5 @@
+import { stringifyExact } from '../protocol/exact-json.js';
+
 /**
  * STATE messages wait here until every record that came before them is committed.
  *
@@ -13,7 +15,7 @@ export class StateWatermark {
   offer(line: number, value: unknown): void {
     if (value === undefined || value === null) return;
     if (typeof value === 'object' && !Array.isArray(value) && Object.keys(value as object).length === 0) return;
-    this.queue.push({ line, text: JSON.stringify(value) });
+    this.queue.push({ line, text: stringifyExact(value) });
   }
 
   /** The state text to write now, if any. */

@@ -22,7 +22,6 @@ describe('resolveConfig: defaults', () => {
     expect(notices).toEqual([]);
     expect(config).toMatchObject({
       host: 'db',
-      port: 5432,
       application_name: 'target-postgres',
       ssl_enable: false,
       ssl_mode: 'verify-full',
@@ -205,6 +204,6 @@ describe('loadConfig', () => {
   });
 
   it('gives defaults with no sources', () => {
-    expect(loadConfig([], {}).config.port).toBe(5432);
+    expect(loadConfig([], {}).config.port).toBeUndefined(); // connection.ts falls back to PGPORT, then 5432
   });
 });

@@ -36,7 +36,7 @@ describe('pgTypeFor: x-sql-datatype', () => {
   );
 
   it('ignores a non-string value', () => {
-    expect(pgTypeFor({ type: 'integer', 'x-sql-datatype': 5 } as JsonSchema)).toBe('bigint');
+    expect(pgTypeFor({ type: 'integer', 'x-sql-datatype': 5 } as unknown as JsonSchema)).toBe('bigint');
   });
 });
 
