@@ -105,6 +105,8 @@ async function run(argv: string[], setLogger: (l: Logger) => void, onReader: (r:
     parallelism: config.parallelism,
     maxRetries: config.max_retries,
     retryBackoffMs: config.retry_backoff_ms,
+    statementTimeoutMs: config.statement_timeout_ms,
+    lockTimeoutMs: config.lock_timeout_ms,
     log,
   });
   const started = performance.now();
@@ -112,7 +114,7 @@ async function run(argv: string[], setLogger: (l: Logger) => void, onReader: (r:
     await loader.connect();
     const router = new Router(config, loader, log, writeState);
     const input: Readable = args.input ? createReadStream(args.input) : process.stdin;
-    const reader = readLines(input, (line, n) => router.handleLine(line, n));
+    const reader = readLines(input, (line, n) => router.handleLine(line, n), config.max_line_bytes);
     let inputError: unknown;
     onReader(reader, () => reader.stop());
     try {
@@ -128,6 +130,9 @@ async function run(argv: string[], setLogger: (l: Logger) => void, onReader: (r:
     }
     const seconds = (performance.now() - started) / 1000;
     log.info({ ...router.counts, lines: reader.lineNumber, seconds: Math.round(seconds * 1000) / 1000 }, 'run finished');
+    if (router.counts.skipped || router.counts.deadLettered) {
+      log.warn({ skipped: router.counts.skipped, deadLettered: router.counts.deadLettered }, `rejected records: ${router.counts.skipped} skipped, ${router.counts.deadLettered} stored in _sdc_rejected_records`);
+    }
     if (inputError && loadError && inputError !== loadError) log.error({ err: errorText(loadError) }, 'a batch also failed');
     if (inputError ?? loadError) throw inputError ?? loadError;
     if (stdoutError) throw new TargetError(`cannot write state to stdout: ${stdoutError.message}`, 74 as never);

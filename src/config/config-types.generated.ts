@@ -89,6 +89,10 @@ export interface TargetPostgresConfig {
    */
   validate_records?: boolean;
   /**
+   * What a record the target rejects (fails validation, lacks a key property, holds a NUL character) does. fail: the run stops with exit 65 after committing everything before it. skip: it is logged and counted, and the run goes on. dead_letter: it is stored in the table _sdc_rejected_records of the stream's target schema (stream, line, error, raw record), committed before any later state, and the run goes on. Counts are logged at the end of the run.
+   */
+  on_invalid_record?: 'fail' | 'skip' | 'dead_letter';
+  /**
    * Store strings declared with contentEncoding base16 as bytea (an optional 0x prefix is dropped, an odd number of hex digits gets a leading 0). Off: they are stored as text, unchanged.
    */
   interpret_content_encoding?: boolean;
@@ -117,6 +121,10 @@ export interface TargetPostgresConfig {
    */
   max_buffered_bytes?: number;
   /**
+   * Longest input line accepted, in bytes; a longer line is an input error (exit 65) naming its line number and stream.
+   */
+  max_line_bytes?: number;
+  /**
    * How many batches may load at once (one connection each). Batches of one stream always load in order.
    */
   parallelism?: number;
@@ -128,6 +136,14 @@ export interface TargetPostgresConfig {
    * First retry delay in milliseconds; it doubles with each retry, with random jitter.
    */
   retry_backoff_ms?: number;
+  /**
+   * statement_timeout of the target's sessions in milliseconds; unset or 0 keeps the server's setting. A statement that runs longer fails the run (exit 69); it is not retried.
+   */
+  statement_timeout_ms?: number;
+  /**
+   * lock_timeout of the target's sessions in milliseconds; unset or 0 keeps the server's setting. A lock wait that runs longer fails the run (exit 69); useful when other sessions may hold locks on the target tables.
+   */
+  lock_timeout_ms?: number;
   /**
    * Fail when a stream has no key_properties.
    */

@@ -58,6 +58,8 @@ export type ResolvedConfig = TargetPostgresConfig &
       | 'batch_size_bytes'
       | 'max_record_age_seconds'
       | 'max_buffered_bytes'
+      | 'max_line_bytes'
+      | 'on_invalid_record'
       | 'parallelism'
       | 'max_retries'
       | 'retry_backoff_ms'

@@ -46,6 +46,8 @@ export interface LoaderOptions {
   parallelism: number;
   maxRetries: number;
   retryBackoffMs: number;
+  statementTimeoutMs?: number;
+  lockTimeoutMs?: number;
   log: Logger;
 }
 
@@ -63,7 +65,7 @@ export class Loader {
     const pool = new pg.Pool({
       ...this.options.connection.client,
       ssl,
-      options: '-c TimeZone=UTC -c DateStyle=ISO',
+      options: sessionOptions(this.options),
       max: this.options.parallelism + 1,
       idleTimeoutMillis: 30_000,
     });
@@ -200,6 +202,14 @@ export class Loader {
   async close(): Promise<void> {
     await this.pool.end();
   }
+}
+
+/** Session settings for every connection: UTC for timestamps without offset, optional timeouts. */
+function sessionOptions(o: LoaderOptions): string {
+  const opts = ['-c TimeZone=UTC', '-c DateStyle=ISO'];
+  if (o.statementTimeoutMs) opts.push(`-c statement_timeout=${o.statementTimeoutMs}`);
+  if (o.lockTimeoutMs) opts.push(`-c lock_timeout=${o.lockTimeoutMs}`);
+  return opts.join(' ');
 }
 
 async function copyInto(client: PoolClient, sql: string, chunks: Buffer[]): Promise<void> {

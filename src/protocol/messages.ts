@@ -52,6 +52,17 @@ export interface BatchMessage {
 
 export type Message = SchemaMessage | RecordMessage | StateMessage | ActivateVersionMessage | BatchMessage;
 
+/** The stream a (possibly malformed) line names, for error messages. */
+export function streamNamedInText(text: string): string | undefined {
+  const m = /"stream"\s*:\s*("(?:[^"\\]|\\.)*")/.exec(text);
+  if (!m) return undefined;
+  try {
+    return JSON.parse(m[1]) as string;
+  } catch {
+    return undefined;
+  }
+}
+
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function requireStream(m: Record<string, unknown>, line: number, type: string): string {

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
+import { streamNamedInText } from './messages.js';
 
 export type LineHandler = (line: string, lineNumber: number) => void | Promise<void>;
 
@@ -14,7 +15,7 @@ export interface LineReader {
 
 /** The stream named at the start of an over-long line, for the error message. */
 function streamNamedIn(head: Buffer): string | undefined {
-  return /"stream"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(head.toString('utf8', 0, Math.min(head.length, 4096)))?.[1];
+  return streamNamedInText(head.toString('utf8', 0, Math.min(head.length, 4096)));
 }
 
 /**
@@ -54,8 +55,8 @@ export function readLines(input: Readable, handler: LineHandler, maxLineBytes = 
     else rejectDone(error);
   };
 
-  const tooLong = () =>
-    finish(new InputError(`line is longer than ${maxLineBytes} bytes (max_line_bytes)`, { line: n + 1, stream: streamNamedIn(parts[0] ?? Buffer.alloc(0)) }));
+  const tooLong = (head: Buffer) =>
+    finish(new InputError(`line is longer than ${maxLineBytes} bytes (max_line_bytes)`, { line: n + 1, stream: streamNamedIn(parts[0] ?? head) }));
 
   /** Handles one line; returns false when reading must wait or has stopped. */
   const handle = (line: string): boolean => {
@@ -87,20 +88,20 @@ export function readLines(input: Readable, handler: LineHandler, maxLineBytes = 
         if (pos < chunk.length) {
           parts.push(chunk.subarray(pos));
           partBytes += chunk.length - pos;
-          if (partBytes > maxLineBytes) return tooLong();
+          if (partBytes > maxLineBytes) return tooLong(chunk);
         }
         chunk = null;
         break;
       }
       let line: string;
       if (parts.length) {
-        if (partBytes + nl - pos > maxLineBytes) return tooLong();
+        if (partBytes + nl - pos > maxLineBytes) return tooLong(chunk);
         parts.push(chunk.subarray(pos, nl));
         line = Buffer.concat(parts).toString('utf8');
         parts = [];
         partBytes = 0;
       } else {
-        if (nl - pos > maxLineBytes) return tooLong();
+        if (nl - pos > maxLineBytes) return tooLong(chunk.subarray(pos));
         line = chunk.toString('utf8', pos, nl);
       }
       pos = nl + 1;

@@ -6,11 +6,12 @@ import { batchPrefix } from '../load/batch-prefix.js';
 import type { SyncResult } from '../load/table-sync.js';
 import { toTargetError } from '../load/db-errors.js';
 import { parseJsonLine } from '../protocol/exact-json.js';
-import { toMessage, type RecordMessage, type SchemaMessage } from '../protocol/messages.js';
+import { streamNamedInText, toMessage, type RecordMessage, type SchemaMessage } from '../protocol/messages.js';
 import { buildColumnPlan, type ColumnSpec } from '../schema/columns.js';
 import { tableNameFor, type TableName } from '../schema/names.js';
 import { StreamEncoder } from '../stream/stream-encoder.js';
-import type { RecordMeta } from '../stream/row-encoder.js';
+import type { RecordMeta, RowEncoder } from '../stream/row-encoder.js';
+import { DEAD_LETTER_COLUMNS, DEAD_LETTER_TABLE, deadLetterEncoder, deadLetterRow, deadLetterTable } from './dead-letter.js';
 import { StreamBuffer } from './stream-buffer.js';
 import { StateWatermark } from './watermark.js';
 
@@ -27,7 +28,8 @@ interface StreamContext {
   table: TableName;
   /** The table has _sdc_table_version and _sdc_deleted_at (metadata on). */
   hasMetadata: boolean;
-  encoder: StreamEncoder;
+  /** Undefined for dead-letter sinks, which take rows from reject(). */
+  encoder?: StreamEncoder;
   copyColumns: string[];
   keyColumns: string[];
   buffer: StreamBuffer;
@@ -42,6 +44,10 @@ export interface RunCounts {
   records: number;
   batches: number;
   states: number;
+  /** Rejected records skipped (on_invalid_record: skip). */
+  skipped: number;
+  /** Rejected records stored in _sdc_rejected_records (on_invalid_record: dead_letter). */
+  deadLettered: number;
 }
 
 /**
@@ -61,7 +67,8 @@ export class Router {
   private nowIso = new Date().toISOString();
   private nowMs = 0;
   private ageTimer: NodeJS.Timeout | undefined;
-  readonly counts: RunCounts = { records: 0, batches: 0, states: 0 };
+  private deadLetters = new Map<string, { ctx: StreamContext; encode: RowEncoder }>();
+  readonly counts: RunCounts = { records: 0, batches: 0, states: 0, skipped: 0, deadLettered: 0 };
 
   constructor(
     private readonly config: ResolvedConfig,
@@ -83,7 +90,7 @@ export class Router {
       parsed = parseJsonLine(text);
     } catch (e) {
       if (text.trim() === '') return;
-      throw new InputError(`not valid JSON (${(e as Error).message})`, { line });
+      throw new InputError(`not valid JSON (${(e as Error).message})`, { line, stream: streamNamedInText(text) });
     }
     const message = toMessage(parsed.value, line);
     if (message === null) {
@@ -127,13 +134,78 @@ export class Router {
       tableVersion: message.version,
       syncStartedAt: this.syncStartedAt,
     };
-    const { row, key } = ctx.encoder.encode(message, line, meta, exact, mayHaveNul);
+    let encoded;
+    try {
+      encoded = ctx.encoder!.encode(message, line, meta, exact, mayHaveNul);
+    } catch (e) {
+      if (this.config.on_invalid_record === 'fail' || !(e instanceof InputError)) throw e;
+      return this.reject(ctx, message, line, e, meta, exact);
+    }
+    const { row, key } = encoded;
     const before = buffer.bytes;
     buffer.add(row, line, key, now);
     this.bufferedBytes += buffer.bytes - before;
     this.counts.records++;
     if (buffer.size >= this.config.batch_size_rows || buffer.bytes >= this.config.batch_size_bytes) this.flush(ctx);
     if (this.bufferedBytes + this.inflightBytes > this.config.max_buffered_bytes) return this.waitForSpace();
+  }
+
+  /** A record the target rejected, with on_invalid_record skip or dead_letter. */
+  private reject(ctx: StreamContext, message: RecordMessage, line: number, error: InputError, meta: RecordMeta, exact: boolean): void | Promise<void> {
+    if (this.config.on_invalid_record === 'skip') {
+      this.counts.skipped++;
+      if (this.counts.skipped <= 100) this.log.warn({ stream: ctx.name, line }, `skipped invalid record: ${error.message}`);
+      return;
+    }
+    const schema = ctx.table.schema;
+    const add = (sink: { ctx: StreamContext; encode: RowEncoder }) => {
+      const row = deadLetterRow(sink.encode, ctx.name, line, error.message, message.record, meta, exact);
+      const before = sink.ctx.buffer.bytes;
+      if (sink.ctx.buffer.size === 0) sink.ctx.batchedAt = this.nowIso;
+      sink.ctx.buffer.add(row, line, undefined, Date.now());
+      this.bufferedBytes += sink.ctx.buffer.bytes - before;
+      this.counts.deadLettered++;
+      if (sink.ctx.buffer.size >= this.config.batch_size_rows) this.flush(sink.ctx);
+    };
+    const existing = this.deadLetters.get(schema);
+    if (existing) return add(existing);
+    return (async () => {
+      const table = deadLetterTable(schema);
+      let sync: SyncResult;
+      try {
+        sync = await this.target.syncTable(DEAD_LETTER_TABLE, table, DEAD_LETTER_COLUMNS, []);
+      } catch (e) {
+        throw this.setFatal(toTargetError(e, { stream: ctx.name, table: `${schema}.${DEAD_LETTER_TABLE}` }));
+      }
+      const sink = {
+        ctx: this.newContext(`${DEAD_LETTER_TABLE} (${schema})`, '', table, false, undefined, DEAD_LETTER_COLUMNS.map((c) => c.name), []),
+        encode: deadLetterEncoder(sync.types),
+      };
+      this.deadLetters.set(schema, sink);
+      add(sink);
+    })();
+  }
+
+  private newContext(name: string, schemaKey: string, table: TableName, hasMetadata: boolean, encoder: StreamEncoder | undefined, copyColumns: string[], keyColumns: string[], previous?: StreamContext): StreamContext {
+    return {
+      name,
+      schemaKey,
+      table,
+      hasMetadata,
+      encoder,
+      copyColumns,
+      keyColumns,
+      buffer: previous?.buffer ?? new StreamBuffer(),
+      batchedAt: this.nowIso,
+      chain: previous?.chain ?? Promise.resolve(),
+      inflight: previous?.inflight ?? [],
+      failed: false,
+    };
+  }
+
+  private *contexts(): Iterable<StreamContext> {
+    yield* this.streams.values();
+    for (const sink of this.deadLetters.values()) yield sink.ctx;
   }
 
   private async onSchema(message: SchemaMessage, line: number): Promise<void> {
@@ -179,20 +251,10 @@ export class Router {
       validate: cfg.validate_records,
       sanitizeNul: cfg.sanitize_null_text_characters,
     });
-    this.streams.set(stream, {
-      name: stream,
-      schemaKey,
-      table,
-      hasMetadata: metadata,
-      encoder,
-      copyColumns: columns.map((c) => c.name),
-      keyColumns: upsert ? keyColumns : [],
-      buffer: existing?.buffer ?? new StreamBuffer(),
-      batchedAt: this.nowIso,
-      chain: existing?.chain ?? Promise.resolve(),
-      inflight: existing?.inflight ?? [],
-      failed: false,
-    });
+    this.streams.set(
+      stream,
+      this.newContext(stream, schemaKey, table, metadata, encoder, columns.map((c) => c.name), upsert ? keyColumns : [], existing),
+    );
   }
 
   /** Hands a stream's buffered rows to the loader; batches of one stream load in order. */
@@ -278,14 +340,14 @@ export class Router {
 
   private flushOld(): void {
     const limit = Date.now() - this.config.max_record_age_seconds * 1000;
-    for (const ctx of this.streams.values()) if (ctx.buffer.size > 0 && ctx.buffer.openedAt <= limit) this.flush(ctx);
+    for (const ctx of this.contexts()) if (ctx.buffer.size > 0 && ctx.buffer.openedAt <= limit) this.flush(ctx);
   }
 
   private async waitForSpace(): Promise<void> {
     while (!this.fatal && this.bufferedBytes + this.inflightBytes > this.config.max_buffered_bytes) {
       if (this.inflightBytes === 0) {
         let largest: StreamContext | undefined;
-        for (const ctx of this.streams.values()) if (!largest || ctx.buffer.bytes > largest.buffer.bytes) largest = ctx;
+        for (const ctx of this.contexts()) if (!largest || ctx.buffer.bytes > largest.buffer.bytes) largest = ctx;
         if (!largest || largest.buffer.size === 0) return;
         this.flush(largest);
       }
@@ -308,7 +370,7 @@ export class Router {
 
   private releaseStates(): void {
     let oldest = Infinity;
-    for (const ctx of this.streams.values()) {
+    for (const ctx of this.contexts()) {
       const first = ctx.inflight.length ? ctx.inflight[0].firstLine : Infinity;
       if (first < oldest) oldest = first;
       if (ctx.buffer.firstLine < oldest) oldest = ctx.buffer.firstLine;
@@ -329,7 +391,7 @@ export class Router {
     if (this.ageTimer) clearInterval(this.ageTimer);
     this.ageTimer = undefined;
     const badLine = this.fatal instanceof InputError ? this.fatal.line : undefined;
-    for (const ctx of this.streams.values()) {
+    for (const ctx of this.contexts()) {
       if (badLine !== undefined) {
         const before = ctx.buffer.bytes;
         ctx.buffer.dropFrom(badLine);
@@ -337,7 +399,7 @@ export class Router {
       }
       this.flush(ctx);
     }
-    await Promise.all([...this.streams.values()].map((c) => c.chain));
+    await Promise.all([...this.contexts()].map((c) => c.chain));
     this.releaseStates();
     if (this.fatal) throw this.fatal;
   }
