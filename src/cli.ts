@@ -135,6 +135,7 @@ async function run(argv: string[], setLogger: (l: Logger) => void, onReader: (r:
     }
     if (inputError && loadError && inputError !== loadError) log.error({ err: errorText(loadError) }, 'a batch also failed');
     if (inputError ?? loadError) throw inputError ?? loadError;
+    await settleStdout();
     if (stdoutError) throw new TargetError(`cannot write state to stdout: ${stdoutError.message}`, 74 as never);
     return interruptedBy ? 128 + (interruptedBy === 'SIGINT' ? 2 : 15) : ExitCode.ok;
   } finally {
@@ -147,7 +148,15 @@ let interruptedBy: string | undefined;
 
 function writeState(text: string): void {
   if (stdoutError) return;
-  process.stdout.write(text + '\n');
+  process.stdout.write(text + '\n', (err) => {
+    if (err) stdoutError ??= err;
+  });
+}
+
+/** Waits until every state line written so far has reached stdout (or failed to). */
+async function settleStdout(): Promise<void> {
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
 function errorText(e: unknown): string {

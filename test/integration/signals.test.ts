@@ -1,0 +1,89 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { singer } from '../helpers/run-target.js';
+import { sleep, startTarget } from '../helpers/spawn-target.js';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db?.close();
+});
+
+const schemaMsg = (stream: string) => ({ type: 'SCHEMA', stream, schema: { type: 'object', properties: { id: { type: 'integer' } } }, key_properties: ['id'] });
+const records = (stream: string, from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => ({ type: 'RECORD', stream, record: { id: from + i } }));
+
+async function waitForTable(schema: string, table: string) {
+  for (let i = 0; i < 200; i++) {
+    const r = await db.query(`SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2`, [schema, table]);
+    if (r.length) return;
+    await sleep(50);
+  }
+  throw new Error(`table ${schema}.${table} never appeared`);
+}
+
+describe('signals', () => {
+  it('SIGTERM: stops reading, commits what was read, writes the covering state, exits 143', async () => {
+    const t = startTarget({ ...db.config, default_target_schema: 'sig' });
+    t.child.stdin.write(singer(schemaMsg('s'), ...records('s', 1, 50), { type: 'STATE', value: { upto: 50 } }));
+    await waitForTable('sig', 's');
+    await sleep(300);
+    t.child.kill('SIGTERM');
+    const { code } = await t.exited;
+    expect(code).toBe(143);
+    expect(t.stdout).toEqual(['{"upto":50}']);
+    expect(t.stderr()).toContain('stopping: committing what was read');
+    expect((await db.query('SELECT count(*)::int AS n FROM sig.s'))[0].n).toBe(50);
+  });
+
+  it('SIGINT exits 130 after committing', async () => {
+    const t = startTarget({ ...db.config, default_target_schema: 'sigint' });
+    t.child.stdin.write(singer(schemaMsg('s'), ...records('s', 1, 5), { type: 'STATE', value: { upto: 5 } }));
+    await waitForTable('sigint', 's');
+    await sleep(300);
+    t.child.kill('SIGINT');
+    const { code } = await t.exited;
+    expect(code).toBe(130);
+    expect(t.stdout).toEqual(['{"upto":5}']);
+  });
+
+  it('a second signal exits at once and writes no state for uncommitted data', async () => {
+    const t = startTarget({ ...db.config, default_target_schema: 'sig2' });
+    t.child.stdin.write(singer(schemaMsg('s')));
+    await waitForTable('sig2', 's');
+    const locker = new pg.Client({ connectionString: db.url });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE sig2.s IN ACCESS EXCLUSIVE MODE');
+      t.child.stdin.write(singer(...records('s', 1, 10), { type: 'STATE', value: { upto: 10 } }));
+      await sleep(300);
+      t.child.kill('SIGTERM'); // the drain now waits for the lock
+      await sleep(700);
+      expect(t.child.exitCode).toBeNull();
+      const started = Date.now();
+      t.child.kill('SIGTERM');
+      const { code } = await t.exited;
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(code).toBe(143);
+      expect(t.stdout).toEqual([]);
+    } finally {
+      await locker.query('ROLLBACK');
+      await locker.end();
+    }
+    expect((await db.query('SELECT count(*)::int AS n FROM sig2.s'))[0].n).toBe(0);
+  });
+});
+
+describe('stdout', () => {
+  it('a closed stdout is an error (exit 74), never a silent success', async () => {
+    const t = startTarget({ ...db.config, default_target_schema: 'epipe' });
+    t.child.stdout.destroy();
+    t.child.stdin.end(singer(schemaMsg('s'), ...records('s', 1, 3), { type: 'STATE', value: { upto: 3 } }));
+    const { code } = await t.exited;
+    expect(code).toBe(74);
+    expect(t.stderr()).toContain('cannot write state to stdout');
+  });
+});
