@@ -87,9 +87,15 @@ export class Loader {
           client = await this.pool.connect();
         } else throw e;
       }
-      const v = await client.query<{ server_version_num: string }>('SHOW server_version_num');
-      client.release();
-      this.log.info({ server: this.options.connection.display, version: v.rows[0].server_version_num }, 'connected');
+      const onError = () => undefined;
+      client.on('error', onError);
+      try {
+        const v = await client.query<{ server_version_num: string }>('SHOW server_version_num');
+        this.log.info({ server: this.options.connection.display, version: v.rows[0].server_version_num }, 'connected');
+      } finally {
+        client.off('error', onError);
+        client.release();
+      }
     });
   }
 
@@ -163,6 +169,13 @@ export class Loader {
     return this.withRetries(what, ctx, async () => {
       const client = await this.pool.connect();
       let broken = false;
+      // A connection lost between two queries is reported as an 'error' event on the client;
+      // without a listener it would crash the process. The next query fails and is retried.
+      const onError = (e: Error) => {
+        broken = true;
+        this.log.debug({ err: e.message }, 'database connection lost');
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await work(client);
@@ -176,6 +189,7 @@ export class Loader {
         );
         throw e;
       } finally {
+        client.off('error', onError);
         client.release(broken ? true : undefined);
       }
     });
