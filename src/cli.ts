@@ -124,7 +124,8 @@ async function run(argv: string[], setLogger: (l: Logger) => void, onReader: (r:
     }
     let loadError: unknown;
     try {
-      await router.finish();
+      // an overwrite is swapped in only when its input really ended (not on a bad line or a signal)
+      await router.finish({ complete: inputError === undefined && !interruptedBy && !stdoutError });
     } catch (e) {
       loadError = e;
     }

@@ -69,9 +69,20 @@ export interface TargetPostgresConfig {
    */
   name_style?: 'preserve' | 'lower' | 'snake';
   /**
-   * How records reach the table. Unset: upsert for streams with key_properties, append-only for streams without. append-only appends every record as a row (duplicates kept); upsert merges on the key (last record wins).
+   * How records reach the table. Unset: upsert for streams with key_properties, append-only for streams without. append-only: every record becomes a row (duplicates kept). upsert: merge on the key, last record wins, and an older record (by the stream's bookmark property, else by arrival) never overwrites a newer one. overwrite: the run loads into a fresh table that replaces the old one atomically when the stream completes (end of input or ACTIVATE_VERSION). history: slowly changing dimension type 2, every change of a key becomes a new row with _sdc_valid_from, _sdc_valid_to and _sdc_is_current. upsert and history fall back to append-only (with a warning) for streams without key_properties.
    */
-  load_method?: 'append-only' | 'upsert';
+  load_method?: 'append-only' | 'upsert' | 'overwrite' | 'history';
+  /**
+   * Per-stream settings, by stream name: {"stream": {"load_method": ..., "schema": ..., "table": ..., "key_properties": [...]}}. schema and table name the destination exactly (no prefix or name style applied); key_properties replaces the tap's.
+   */
+  stream_overrides?: {
+    [k: string]: {
+      load_method?: 'append-only' | 'upsert' | 'overwrite' | 'history';
+      schema?: string;
+      table?: string;
+      key_properties?: string[];
+    };
+  };
   /**
    * Delete rows instead of marking them. A record whose data has a non-null _sdc_deleted_at deletes its row by key (streams with key_properties), and ACTIVATE_VERSION deletes rows of older table versions. Off: rows are kept with _sdc_deleted_at set. Turns add_record_metadata on.
    */

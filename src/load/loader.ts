@@ -5,7 +5,6 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConnectionSettings } from '../config/connection.js';
-import type { ColumnSpec } from '../schema/columns.js';
 import type { TableName } from '../schema/names.js';
 import {
   buildActivateVersionDeleteSql,
@@ -21,7 +20,10 @@ import { qualified, quoteIdent } from '../sql/quote.js';
 import type { Logger } from '../log.js';
 import { buildAlterColumnTypeSql } from '../sql/ddl.js';
 import { integerOverflow, isTransient, toTargetError, type BatchContext } from './db-errors.js';
-import { DDL_LOCK, syncTable, type SyncResult } from './table-sync.js';
+import { DDL_LOCK, syncTable, type SyncRequest, type SyncResult } from './table-sync.js';
+import { completeOverwrite, prepareOverwrite } from './overwrite.js';
+import { buildHistoryMergeSql } from '../sql/history.js';
+import type { MergeMode } from '../target/stream-plan.js';
 
 /** One flush of one stream: encoded CSV rows and where they go. */
 export interface Batch {
@@ -29,10 +31,13 @@ export interface Batch {
   table: TableName;
   /** COPY column order. */
   columns: string[];
-  /** Non-empty: upsert on these columns; empty: append. */
+  /** append: COPY into the table; upsert: merge on keyColumns; history: new versions per key. */
+  merge: MergeMode;
   keyColumns: string[];
-  /** With metadata: an older record never overwrites a newer one. */
-  sequenceColumn?: string;
+  /** Upsert: an older record (by this column) never overwrites a newer one. */
+  orderColumn?: string;
+  /** History: the columns whose change makes a new version. */
+  dataColumns?: string[];
   /** Keyed rows carrying _sdc_deleted_at are deleted instead of upserted. */
   hardDelete: boolean;
   chunks: Buffer[];
@@ -100,10 +105,20 @@ export class Loader {
   }
 
   /** Brings the table in line with the stream's columns; returns the actual column types. */
-  async syncTable(stream: string, table: TableName, columns: ColumnSpec[], keyProperties: string[]): Promise<SyncResult> {
-    return this.inTransaction('sync table', { stream, table: `${table.schema}.${table.table}` }, (client) =>
-      syncTable(client, table, columns, keyProperties, this.log, stream),
-    );
+  async syncTable(request: SyncRequest): Promise<SyncResult> {
+    const { stream, table } = request;
+    return this.inTransaction('sync table', { stream, table: `${table.schema}.${table.table}` }, (client) => syncTable(client, request, this.log));
+  }
+
+  /** Starts an overwrite: an empty fresh table shaped like the live one; returns its name. */
+  async prepareOverwrite(stream: string, live: TableName): Promise<TableName> {
+    return this.inTransaction('prepare overwrite', { stream, table: `${live.schema}.${live.table}` }, (client) => prepareOverwrite(client, live));
+  }
+
+  /** Ends an overwrite: the fresh table atomically replaces the live one. */
+  async completeOverwrite(stream: string, live: TableName, fresh: TableName): Promise<void> {
+    await this.inTransaction('complete overwrite', { stream, table: `${live.schema}.${live.table}` }, (client) => completeOverwrite(client, live, fresh));
+    this.log.info({ stream, table: `${live.schema}.${live.table}` }, 'overwrite complete: the freshly loaded table replaced the old one');
   }
 
   /**
@@ -134,18 +149,20 @@ export class Loader {
     const ctx = { stream: batch.stream, table: `${batch.table.schema}.${batch.table.table}`, lines: batch.lines, columns: batch.columns };
     const started = performance.now();
     await this.inTransaction('load batch', ctx, async (client) => {
-      if (batch.keyColumns.length === 0) {
+      if (batch.merge === 'append') {
         await copyInto(client, buildCopySql(target, batch.columns), batch.chunks);
         return;
       }
       await client.query(buildCreateStagingSql(batch.table.schema, batch.table.table, batch.columns));
       await copyInto(client, buildCopySql(quoteIdent(STAGING_TABLE), batch.columns), batch.chunks);
       const { schema, table } = batch.table;
-      if (batch.hardDelete) {
-        await client.query(buildUpsertLiveSql(schema, table, batch.columns, batch.keyColumns, batch.sequenceColumn));
-        await client.query(buildDeleteMarkedSql(schema, table, batch.keyColumns, batch.sequenceColumn));
+      if (batch.merge === 'history') {
+        for (const sql of buildHistoryMergeSql(schema, table, batch.columns, batch.dataColumns ?? batch.columns, batch.keyColumns)) await client.query(sql);
+      } else if (batch.hardDelete) {
+        await client.query(buildUpsertLiveSql(schema, table, batch.columns, batch.keyColumns, batch.orderColumn));
+        await client.query(buildDeleteMarkedSql(schema, table, batch.keyColumns, batch.orderColumn));
       } else {
-        await client.query(buildUpsertSql(schema, table, batch.columns, batch.keyColumns, batch.sequenceColumn));
+        await client.query(buildUpsertSql(schema, table, batch.columns, batch.keyColumns, batch.orderColumn));
       }
     });
     this.log.debug({ stream: batch.stream, rows: batch.rowCount, ms: Math.round(performance.now() - started) }, 'batch committed');

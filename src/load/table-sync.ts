@@ -4,6 +4,9 @@ import type { ColumnSpec } from '../schema/columns.js';
 import type { TableName } from '../schema/names.js';
 import { reconcileColumn } from '../schema/widen.js';
 import { mappingComment, needsMappingComment, resolveColumnNames } from '../schema/column-mapping.js';
+import { fitIdentifier } from '../schema/names.js';
+import { buildHistoryCurrentIndexSql } from '../sql/history.js';
+import type { ColumnDef } from '../sql/ddl.js';
 import {
   DESCRIBE_TABLE_SQL,
   buildAddColumnSql,
@@ -24,6 +27,18 @@ interface ExistingColumn {
   comment: string | null;
 }
 
+export interface SyncRequest {
+  stream: string;
+  table: TableName;
+  columns: ColumnSpec[];
+  /** Key properties that make the primary key (upsert); empty for none. */
+  primaryKey: string[];
+  /** Table-only columns (history validity), added when missing. */
+  extraColumns?: ColumnDef[];
+  /** History: key properties with one current row each (a unique partial index). */
+  currentKey?: string[];
+}
+
 export interface SyncResult {
   /** The stream's columns with their final names (a property keeps its column across runs). */
   columns: ColumnSpec[];
@@ -42,12 +57,11 @@ export const DDL_LOCK = 0x7470_6764_646c; // "tpgddl"
  */
 export async function syncTable(
   client: PoolClient,
-  name: TableName,
-  planned: ColumnSpec[],
-  keyProperties: string[],
+  request: SyncRequest,
   log: Logger,
-  stream: string,
 ): Promise<SyncResult> {
+  const { stream, table: name, columns: planned, primaryKey: keyProperties } = request;
+  const extra = request.extraColumns ?? [];
   await client.query('SELECT pg_advisory_xact_lock($1)', [DDL_LOCK]);
   const ns = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [name.schema]);
   if (ns.rowCount === 0) await client.query(buildCreateSchemaSql(name.schema));
@@ -58,9 +72,15 @@ export async function syncTable(
   const comment = async (col: ColumnSpec) => {
     if (needsMappingComment(col)) await client.query(buildCommentColumnSql(name.schema, name.table, col.name, mappingComment(col.path)));
   };
+  const currentIndex = async () => {
+    if (!request.currentKey?.length) return;
+    const keys = request.currentKey.map((k) => columns.find((c) => c.path.length === 1 && c.path[0] === k)?.name ?? k);
+    await client.query(buildHistoryCurrentIndexSql(name.schema, name.table, fitIdentifier(`${name.table}_current`), keys));
+  };
   if (existing.length === 0) {
-    await client.query(buildCreateTableSql(name.schema, name.table, columns, keyColumns));
+    await client.query(buildCreateTableSql(name.schema, name.table, [...columns, ...extra], keyColumns));
     for (const col of columns) await comment(col);
+    await currentIndex();
     log.info({ stream, table: `${name.schema}.${name.table}`, columns: columns.length }, 'created table');
     return { columns, types: new Map(columns.map((c) => [c.name, c.pgType])), created: true };
   }
@@ -82,6 +102,14 @@ export async function syncTable(
       log.info({ stream, column: col.name, from: current, to: change.pgType }, 'widened column');
     }
   }
+
+  for (const col of extra) {
+    if (!types.has(col.name)) {
+      await client.query(buildAddColumnSql(name.schema, name.table, col));
+      types.set(col.name, col.pgType);
+    }
+  }
+  await currentIndex();
 
   const currentKey = existing.filter((c) => c.is_key).sort((a, b) => (a.key_position ?? 0) - (b.key_position ?? 0)).map((c) => c.name);
   const sameKey = currentKey.length === keyColumns.length && currentKey.every((c, i) => c === keyColumns[i]);

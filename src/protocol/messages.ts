@@ -86,7 +86,8 @@ export function toMessage(value: unknown, line: number): Message | null {
       if (value.version !== undefined && value.version !== null && typeof value.version !== 'number' && typeof value.version !== 'object') {
         throw new InputError('RECORD "version" must be a number', { line, stream });
       }
-      return { ...value, type: 'RECORD' } as unknown as RecordMessage;
+      if (rawType !== 'RECORD') value.type = 'RECORD';
+      return value as unknown as RecordMessage;
     }
     case 'SCHEMA': {
       const stream = requireStream(value, line, type);

@@ -13,34 +13,34 @@ export function buildCreateStagingSql(schema: string, table: string, columns: re
 }
 
 /**
- * Upsert the (already de-duplicated) staging rows into the target by key. With a sequence
- * column, a stored row newer than the incoming one is kept.
+ * Upsert the (already de-duplicated) staging rows into the target by key. With an order column
+ * (the stream's bookmark, else _sdc_sequence), a stored row newer than the incoming one is kept.
  */
-export function buildUpsertSql(schema: string, table: string, columns: readonly string[], keyColumns: readonly string[], sequenceColumn?: string): string {
+export function buildUpsertSql(schema: string, table: string, columns: readonly string[], keyColumns: readonly string[], orderColumn?: string): string {
   const target = qualified(schema, table);
   const cols = columnList(columns);
   const updates = columns.filter((c) => !keyColumns.includes(c));
   const head = `INSERT INTO ${target} AS t (${cols}) SELECT ${cols} FROM ${quoteIdent(STAGING_TABLE)} ON CONFLICT (${columnList(keyColumns)})`;
   if (updates.length === 0) return `${head} DO NOTHING`;
   const set = updates.map((c) => `${quoteIdent(c)} = EXCLUDED.${quoteIdent(c)}`).join(', ');
-  const guard = sequenceColumn
-    ? ` WHERE t.${quoteIdent(sequenceColumn)} IS NULL OR EXCLUDED.${quoteIdent(sequenceColumn)} IS NULL OR t.${quoteIdent(sequenceColumn)} <= EXCLUDED.${quoteIdent(sequenceColumn)}`
+  const guard = orderColumn
+    ? ` WHERE t.${quoteIdent(orderColumn)} IS NULL OR EXCLUDED.${quoteIdent(orderColumn)} IS NULL OR t.${quoteIdent(orderColumn)} <= EXCLUDED.${quoteIdent(orderColumn)}`
     : '';
   return `${head} DO UPDATE SET ${set}${guard}`;
 }
 
 /** Hard delete: rows whose incoming record carries a non-null _sdc_deleted_at, by key. */
-export function buildDeleteMarkedSql(schema: string, table: string, keyColumns: readonly string[], sequenceColumn?: string): string {
+export function buildDeleteMarkedSql(schema: string, table: string, keyColumns: readonly string[], orderColumn?: string): string {
   const on = keyColumns.map((c) => `t.${quoteIdent(c)} = s.${quoteIdent(c)}`).join(' AND ');
-  const guard = sequenceColumn
-    ? ` AND (t.${quoteIdent(sequenceColumn)} IS NULL OR t.${quoteIdent(sequenceColumn)} <= s.${quoteIdent(sequenceColumn)})`
+  const guard = orderColumn
+    ? ` AND (t.${quoteIdent(orderColumn)} IS NULL OR s.${quoteIdent(orderColumn)} IS NULL OR t.${quoteIdent(orderColumn)} <= s.${quoteIdent(orderColumn)})`
     : '';
   return `DELETE FROM ${qualified(schema, table)} AS t USING ${quoteIdent(STAGING_TABLE)} AS s WHERE ${on} AND s."_sdc_deleted_at" IS NOT NULL${guard}`;
 }
 
 /** The upsert for hard-delete batches: records marked deleted are not inserted. */
-export function buildUpsertLiveSql(schema: string, table: string, columns: readonly string[], keyColumns: readonly string[], sequenceColumn?: string): string {
-  return buildUpsertSql(schema, table, columns, keyColumns, sequenceColumn).replace(
+export function buildUpsertLiveSql(schema: string, table: string, columns: readonly string[], keyColumns: readonly string[], orderColumn?: string): string {
+  return buildUpsertSql(schema, table, columns, keyColumns, orderColumn).replace(
     ` FROM ${quoteIdent(STAGING_TABLE)} ON CONFLICT`,
     ` FROM ${quoteIdent(STAGING_TABLE)} WHERE "_sdc_deleted_at" IS NULL ON CONFLICT`,
   );

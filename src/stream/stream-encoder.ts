@@ -9,6 +9,8 @@ import { compileValidator, describeErrors } from './validator.js';
 export interface StreamEncoderOptions {
   validate: boolean;
   sanitizeNul: boolean;
+  /** Compute the identity of each record's key (upsert de-duplicates a batch by it). */
+  keyIdentity: boolean;
 }
 
 export interface EncodedRecord {
@@ -92,7 +94,7 @@ export class StreamEncoder {
       if (keys.length === 1) {
         const v = this.keyReaders[0](record);
         if (v == null) this.missingKey(line);
-        key = typeof v === 'string' ? v : String(v);
+        if (this.options.keyIdentity) key = typeof v === 'string' ? v : String(v);
       } else {
         const parts = new Array<unknown>(keys.length);
         for (let i = 0; i < keys.length; i++) {
@@ -100,7 +102,7 @@ export class StreamEncoder {
           if (v == null) this.missingKey(line);
           parts[i] = typeof v === 'object' ? String(v) : v;
         }
-        key = JSON.stringify(parts);
+        if (this.options.keyIdentity) key = JSON.stringify(parts);
       }
     }
     return { row: this.encodeRow(record, meta, exact), key };

@@ -1,49 +1,55 @@
 import type { ResolvedConfig } from '../config/settings.js';
-import { InputError, TargetError } from '../errors.js';
+import { InputError, type TargetError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Batch } from '../load/loader.js';
 import { batchPrefix } from '../load/batch-prefix.js';
-import type { SyncResult } from '../load/table-sync.js';
+import type { SyncRequest, SyncResult } from '../load/table-sync.js';
 import { toTargetError } from '../load/db-errors.js';
 import { parseJsonLine } from '../protocol/exact-json.js';
 import { streamNamedInText, toMessage, type RecordMessage, type SchemaMessage } from '../protocol/messages.js';
-import { buildColumnPlan, type ColumnSpec } from '../schema/columns.js';
-import { tableNameFor, type TableName } from '../schema/names.js';
+import type { TableName } from '../schema/names.js';
 import { StreamEncoder } from '../stream/stream-encoder.js';
-import type { RecordMeta, RowEncoder } from '../stream/row-encoder.js';
+import { propertyReader, type RecordMeta, type RowEncoder } from '../stream/row-encoder.js';
 import { DEAD_LETTER_COLUMNS, DEAD_LETTER_TABLE, deadLetterEncoder, deadLetterRow, deadLetterTable } from './dead-letter.js';
+import { LoadQueue, newLane, type Lane } from './load-queue.js';
 import { StreamBuffer } from './stream-buffer.js';
+import { planStream, type StreamPlan } from './stream-plan.js';
 import { StateWatermark } from './watermark.js';
 
-/** What the router needs from the database side (the Loader, or a test double in unit tests). */
+/** What the router needs from the database side (the Loader, or a test double). */
 export interface LoadTarget {
-  syncTable(stream: string, table: TableName, columns: ColumnSpec[], keyProperties: string[]): Promise<SyncResult>;
+  syncTable(request: SyncRequest): Promise<SyncResult>;
   load(batch: Batch): Promise<void>;
   activateVersion(stream: string, table: TableName, version: number, hard: boolean): Promise<number>;
+  prepareOverwrite(stream: string, live: TableName): Promise<TableName>;
+  completeOverwrite(stream: string, live: TableName, fresh: TableName): Promise<void>;
 }
 
-interface StreamContext {
-  name: string;
-  schemaKey: string;
-  table: TableName;
-  /** The table has _sdc_table_version and _sdc_deleted_at (metadata on). */
-  hasMetadata: boolean;
-  /** Undefined for dead-letter sinks, which take rows from reject(). */
-  encoder?: StreamEncoder;
-  copyColumns: string[];
-  keyColumns: string[];
+/** A sink: where one stream's (or one dead-letter table's) rows wait for their flush. */
+interface Sink extends Lane {
   buffer: StreamBuffer;
   batchedAt: string;
-  chain: Promise<void>;
-  /** Batches handed to the loader and not yet committed, oldest first. */
-  inflight: Array<{ firstLine: number; bytes: number }>;
-  failed: boolean;
+  copyColumns: string[];
+  batchShape: Pick<Batch, 'merge' | 'keyColumns' | 'orderColumn' | 'dataColumns' | 'hardDelete'>;
+}
+
+interface StreamSink extends Sink {
+  plan: StreamPlan;
+  schemaKey: string;
+  /** The last SCHEMA message, to set up the next overwrite cycle. */
+  schema: SchemaMessage;
+  encoder: StreamEncoder;
+  readOrder?: (record: Record<string, unknown>) => unknown;
+  /** overwrite: the table the fresh one replaces, and whether the cycle has records yet. */
+  overwrite?: { live: TableName; hold: number; records: number };
 }
 
 export interface RunCounts {
   records: number;
   batches: number;
   states: number;
+  /** Records dropped because a newer record of the same key was already buffered. */
+  stale: number;
   /** Rejected records skipped (on_invalid_record: skip). */
   skipped: number;
   /** Rejected records stored in _sdc_rejected_records (on_invalid_record: dead_letter). */
@@ -51,24 +57,23 @@ export interface RunCounts {
 }
 
 /**
- * Routes Singer messages to per-stream buffers, decides when to flush (rows, bytes, age,
- * schema change, end of input, memory bound) and writes each state once the records before it
- * are committed.
+ * Routes Singer messages to per-stream sinks, decides when to flush (rows, bytes, age, schema
+ * change, end of input, memory bound) and writes each state once the records before it are
+ * committed.
  */
 export class Router {
-  private streams = new Map<string, StreamContext>();
+  private streams = new Map<string, StreamSink>();
+  private deadLetters = new Map<string, { sink: Sink; encode: RowEncoder }>();
   private watermark = new StateWatermark();
+  private queue = new LoadQueue(() => this.releaseStates());
   private bufferedBytes = 0;
-  private inflightBytes = 0;
-  private fatal: TargetError | undefined;
-  private waiters: Array<() => void> = [];
+  private bufferedRows = 0;
   private readonly syncStartedAt = Date.now();
   private readonly sequenceBase = Date.now() * 1000;
   private nowIso = new Date().toISOString();
   private nowMs = 0;
   private ageTimer: NodeJS.Timeout | undefined;
-  private deadLetters = new Map<string, { ctx: StreamContext; encode: RowEncoder }>();
-  readonly counts: RunCounts = { records: 0, batches: 0, states: 0, skipped: 0, deadLettered: 0 };
+  readonly counts: RunCounts = { records: 0, batches: 0, states: 0, stale: 0, skipped: 0, deadLettered: 0 };
 
   constructor(
     private readonly config: ResolvedConfig,
@@ -82,9 +87,9 @@ export class Router {
 
   /** Handles one input line; returns a promise when reading must wait (schema change, memory bound). */
   handleLine(text: string, line: number): void | Promise<void> {
-    if (this.fatal) throw this.fatal;
-    if (text.length === 0 || (text.charCodeAt(text.length - 1) === 13 && text.trim() === '')) return;
+    if (this.queue.fatal) throw this.queue.fatal;
     if (text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
+    if (text.length === 0) return;
     let parsed;
     try {
       parsed = parseJsonLine(text);
@@ -115,166 +120,250 @@ export class Router {
   }
 
   private onRecord(message: RecordMessage, line: number, exact: boolean, mayHaveNul: boolean): void | Promise<void> {
-    const ctx = this.streams.get(message.stream);
-    if (!ctx) {
+    const sink = this.streams.get(message.stream);
+    if (!sink) {
       throw new InputError(`A record for stream "${message.stream}" was encountered before a corresponding schema`, { line, stream: message.stream });
+    }
+    if (sink.plan.overwrite && !sink.overwrite) {
+      return this.startOverwrite(sink, line).then(() => this.onRecord(message, line, exact, mayHaveNul));
     }
     const now = Date.now();
     if (now !== this.nowMs) {
       this.nowMs = now;
       this.nowIso = new Date(now).toISOString();
     }
-    const buffer = ctx.buffer;
-    if (buffer.size === 0) ctx.batchedAt = this.nowIso;
+    const buffer = sink.buffer;
+    if (buffer.size === 0) sink.batchedAt = this.nowIso;
     const meta: RecordMeta = {
       extractedAt: message.time_extracted,
       receivedAt: this.nowIso,
-      batchedAt: ctx.batchedAt,
+      batchedAt: sink.batchedAt,
       sequence: this.sequenceBase + line,
       tableVersion: message.version,
       syncStartedAt: this.syncStartedAt,
     };
     let encoded;
     try {
-      encoded = ctx.encoder!.encode(message, line, meta, exact, mayHaveNul);
+      encoded = sink.encoder.encode(message, line, meta, exact, mayHaveNul);
     } catch (e) {
       if (this.config.on_invalid_record === 'fail' || !(e instanceof InputError)) throw e;
-      return this.reject(ctx, message, line, e, meta, exact);
+      return this.reject(sink, message, line, e, meta, exact);
     }
-    const { row, key } = encoded;
-    const before = buffer.bytes;
-    buffer.add(row, line, key, now);
-    this.bufferedBytes += buffer.bytes - before;
     this.counts.records++;
-    if (buffer.size >= this.config.batch_size_rows || buffer.bytes >= this.config.batch_size_bytes) this.flush(ctx);
-    if (this.bufferedBytes + this.inflightBytes > this.config.max_buffered_bytes) return this.waitForSpace();
+    if (sink.overwrite) sink.overwrite.records++;
+    if (!this.append(sink, encoded.row, line, encoded.key, now, sink.readOrder?.(message.record))) this.counts.stale++;
+    if (this.bufferedBytes + this.queue.inflightBytes > this.config.max_buffered_bytes) return this.waitForSpace();
+  }
+
+  /**
+   * Adds an encoded row to a sink. When all sinks together hold batch_size_rows rows or
+   * batch_size_bytes bytes, every sink is flushed: batches of different streams load in
+   * parallel, and no stream's old rows hold states back while others fill up.
+   */
+  private append(sink: Sink, row: string, line: number, key: string | undefined, now: number, order?: unknown): boolean {
+    const bytes = sink.buffer.bytes;
+    const size = sink.buffer.size;
+    const added = sink.buffer.add(row, line, key, now, order);
+    this.bufferedBytes += sink.buffer.bytes - bytes;
+    this.bufferedRows += sink.buffer.size - size;
+    if (this.bufferedRows >= this.config.batch_size_rows || this.bufferedBytes >= this.config.batch_size_bytes) this.flushAll();
+    return added;
+  }
+
+  private flushAll(): void {
+    for (const sink of this.sinks()) this.flush(sink);
   }
 
   /** A record the target rejected, with on_invalid_record skip or dead_letter. */
-  private reject(ctx: StreamContext, message: RecordMessage, line: number, error: InputError, meta: RecordMeta, exact: boolean): void | Promise<void> {
+  private reject(sink: StreamSink, message: RecordMessage, line: number, error: InputError, meta: RecordMeta, exact: boolean): void | Promise<void> {
     if (this.config.on_invalid_record === 'skip') {
       this.counts.skipped++;
-      if (this.counts.skipped <= 100) this.log.warn({ stream: ctx.name, line }, `skipped invalid record: ${error.message}`);
+      if (this.counts.skipped <= 100) this.log.warn({ stream: sink.name, line }, `skipped invalid record: ${error.message}`);
       return;
     }
-    const schema = ctx.table.schema;
-    const add = (sink: { ctx: StreamContext; encode: RowEncoder }) => {
-      const row = deadLetterRow(sink.encode, ctx.name, line, error.message, message.record, meta, exact);
-      const before = sink.ctx.buffer.bytes;
-      if (sink.ctx.buffer.size === 0) sink.ctx.batchedAt = this.nowIso;
-      sink.ctx.buffer.add(row, line, undefined, Date.now());
-      this.bufferedBytes += sink.ctx.buffer.bytes - before;
+    const add = (dl: { sink: Sink; encode: RowEncoder }) => {
       this.counts.deadLettered++;
-      if (sink.ctx.buffer.size >= this.config.batch_size_rows) this.flush(sink.ctx);
+      if (dl.sink.buffer.size === 0) dl.sink.batchedAt = this.nowIso;
+      this.append(dl.sink, deadLetterRow(dl.encode, sink.name, line, error.message, message.record, meta, exact), line, undefined, Date.now());
     };
+    const schema = sink.plan.table.schema;
     const existing = this.deadLetters.get(schema);
     if (existing) return add(existing);
     return (async () => {
       const table = deadLetterTable(schema);
-      let sync: SyncResult;
-      try {
-        sync = await this.target.syncTable(DEAD_LETTER_TABLE, table, DEAD_LETTER_COLUMNS, []);
-      } catch (e) {
-        throw this.setFatal(toTargetError(e, { stream: ctx.name, table: `${schema}.${DEAD_LETTER_TABLE}` }));
-      }
-      const sink = {
-        ctx: this.newContext(`${DEAD_LETTER_TABLE} (${schema})`, '', table, false, undefined, DEAD_LETTER_COLUMNS.map((c) => c.name), []),
+      const sync = await this.sync({ stream: DEAD_LETTER_TABLE, table, columns: DEAD_LETTER_COLUMNS, primaryKey: [] });
+      const dl = {
+        sink: { ...newLane(`${DEAD_LETTER_TABLE} (${schema})`, table), buffer: new StreamBuffer(), batchedAt: this.nowIso, copyColumns: DEAD_LETTER_COLUMNS.map((c) => c.name), batchShape: { merge: 'append' as const, keyColumns: [], hardDelete: false } },
         encode: deadLetterEncoder(sync.types),
       };
-      this.deadLetters.set(schema, sink);
-      add(sink);
+      this.deadLetters.set(schema, dl);
+      add(dl);
     })();
   }
 
-  private newContext(name: string, schemaKey: string, table: TableName, hasMetadata: boolean, encoder: StreamEncoder | undefined, copyColumns: string[], keyColumns: string[], previous?: StreamContext): StreamContext {
-    return {
-      name,
-      schemaKey,
-      table,
-      hasMetadata,
-      encoder,
-      copyColumns,
-      keyColumns,
-      buffer: previous?.buffer ?? new StreamBuffer(),
-      batchedAt: this.nowIso,
-      chain: previous?.chain ?? Promise.resolve(),
-      inflight: previous?.inflight ?? [],
-      failed: false,
-    };
-  }
-
-  private *contexts(): Iterable<StreamContext> {
-    yield* this.streams.values();
-    for (const sink of this.deadLetters.values()) yield sink.ctx;
+  private async sync(request: SyncRequest): Promise<SyncResult> {
+    try {
+      return await this.target.syncTable(request);
+    } catch (e) {
+      throw this.queue.fail(toTargetError(e, { stream: request.stream, table: `${request.table.schema}.${request.table.table}` }));
+    }
   }
 
   private async onSchema(message: SchemaMessage, line: number): Promise<void> {
     const stream = message.stream;
-    const schemaKey = JSON.stringify([message.schema, message.key_properties]);
+    const schemaKey = JSON.stringify([message.schema, message.key_properties, message.bookmark_properties]);
     const existing = this.streams.get(stream);
     if (existing && existing.schemaKey === schemaKey) return;
-    const keys = message.key_properties;
-    const cfg = this.config;
-    if (cfg.primary_key_required && keys.length === 0) {
-      throw new InputError('the stream has no key_properties and primary_key_required is set', { line, stream });
-    }
-    for (const k of keys) {
-      if (!message.schema.properties || !(k in message.schema.properties)) {
-        throw new InputError(`key property "${k}" is not among the schema's properties`, { line, stream });
-      }
-    }
+    const plan = planStream(this.config, message, line);
+    if (plan.notice && !existing) this.log.warn({ stream }, plan.notice);
     if (existing) {
       this.log.info({ stream, line }, 'Schema has changed for stream; draining its buffer before evolving the table');
       this.flush(existing);
       await existing.chain;
-      if (this.fatal) throw this.fatal;
+      if (this.queue.fatal) throw this.queue.fatal;
     }
-    const metadata = cfg.add_record_metadata || cfg.hard_delete;
-    const plan = buildColumnPlan(message.schema, keys, {
-      flatten: cfg.flattening_enabled,
-      maxDepth: cfg.flattening_max_depth,
-      metadata,
-      nameStyle: cfg.name_style,
-      interpretContentEncoding: cfg.interpret_content_encoding,
-    });
-    const upsert = keys.length > 0 && cfg.load_method !== 'append-only';
-    const table = tableNameFor(stream, { defaultSchema: cfg.default_target_schema, prefix: cfg.table_prefix, style: cfg.name_style });
-    let sync: SyncResult;
-    try {
-      sync = await this.target.syncTable(stream, table, plan.columns, upsert ? keys : []);
-    } catch (e) {
-      throw this.setFatal(toTargetError(e, { stream, table: `${table.schema}.${table.table}` }));
-    }
-    const columns = sync.columns.map((c) => ({ ...c, actualType: sync.types.get(c.name) ?? c.pgType }));
-    const keyColumns = keys.map((k) => columns.find((c) => c.path.length === 1 && c.path[0] === k)!.name);
-    const encoder = new StreamEncoder(stream, message.schema, keys, columns, {
-      validate: cfg.validate_records,
-      sanitizeNul: cfg.sanitize_null_text_characters,
-    });
-    this.streams.set(
-      stream,
-      this.newContext(stream, schemaKey, table, metadata, encoder, columns.map((c) => c.name), upsert ? keyColumns : [], existing),
-    );
+    const table = existing?.overwrite ? existing.table : plan.table;
+    const sink = await this.buildSink(plan, message, schemaKey, table, existing);
+    this.streams.set(stream, sink);
   }
 
-  /** Hands a stream's buffered rows to the loader; batches of one stream load in order. */
-  private flush(ctx: StreamContext): void {
-    if (ctx.buffer.size === 0) return;
-    const taken = ctx.buffer.take();
+  /** Syncs the table with the plan and compiles the stream's encoder. */
+  private async buildSink(plan: StreamPlan, message: SchemaMessage, schemaKey: string, table: TableName, previous?: StreamSink): Promise<StreamSink> {
+    const sync = await this.sync({
+      stream: plan.stream,
+      table,
+      columns: plan.columns,
+      primaryKey: plan.merge === 'upsert' ? plan.keys : [],
+      extraColumns: plan.extraColumns,
+      currentKey: plan.merge === 'history' ? plan.keys : undefined,
+    });
+    const columns = sync.columns.map((c) => ({ ...c, actualType: sync.types.get(c.name) ?? c.pgType }));
+    const columnOf = (prop: string) => columns.find((c) => c.path.length === 1 && c.path[0] === prop)!.name;
+    const keyColumns = plan.keys.map(columnOf);
+    const encoder = new StreamEncoder(plan.stream, message.schema, plan.keys, columns, {
+      validate: this.config.validate_records,
+      sanitizeNul: this.config.sanitize_null_text_characters,
+      keyIdentity: plan.merge === 'upsert',
+    });
+    const lane = previous ?? newLane(plan.stream, table);
+    return {
+      ...lane,
+      // keep the lane's live state (chain, inflight, holds) shared with the previous sink object
+      get chain() {
+        return lane.chain;
+      },
+      set chain(c: Promise<void>) {
+        lane.chain = c;
+      },
+      get failed() {
+        return lane.failed;
+      },
+      set failed(f: boolean) {
+        lane.failed = f;
+      },
+      inflight: lane.inflight,
+      holds: lane.holds,
+      table,
+      buffer: previous?.buffer ?? new StreamBuffer(),
+      batchedAt: this.nowIso,
+      copyColumns: columns.map((c) => c.name),
+      batchShape: {
+        merge: plan.merge,
+        keyColumns: plan.merge === 'append' ? [] : keyColumns,
+        orderColumn: plan.bookmark ? columnOf(plan.bookmark) : plan.metadata ? '_sdc_sequence' : undefined,
+        dataColumns: columns.filter((c) => !c.metadata).map((c) => c.name),
+        hardDelete: this.config.hard_delete && plan.merge === 'upsert',
+      },
+      plan,
+      schemaKey,
+      schema: message,
+      encoder,
+      readOrder: plan.bookmark ? propertyReader(plan.bookmark) : undefined,
+      overwrite: previous?.overwrite,
+    };
+  }
+
+  /** overwrite: loads of this cycle go to a fresh table; states wait until it is swapped in. */
+  private async startOverwrite(sink: StreamSink, line: number): Promise<void> {
+    const live = sink.plan.table;
+    let fresh: TableName;
+    try {
+      fresh = await this.target.prepareOverwrite(sink.name, live);
+    } catch (e) {
+      throw this.queue.fail(toTargetError(e, { stream: sink.name, table: `${live.schema}.${live.table}` }));
+    }
+    const next = await this.buildSink(sink.plan, sink.schema, sink.schemaKey, fresh, sink);
+    next.overwrite = { live, hold: line, records: 0 };
+    next.holds.push(line);
+    this.streams.set(sink.name, next);
+  }
+
+  /** Swaps a completed overwrite cycle in (after the stream's earlier batches). */
+  private completeOverwrite(sink: StreamSink): void {
+    const cycle = sink.overwrite;
+    if (!cycle) return;
+    this.flush(sink);
+    const fresh = sink.table;
+    const after = () => {
+      sink.holds.splice(sink.holds.indexOf(cycle.hold), 1);
+      this.releaseStates();
+    };
+    if (cycle.records === 0) {
+      this.log.warn({ stream: sink.name }, 'overwrite: the stream sent no records in this cycle, so its table is kept as it was');
+      sink.chain = sink.chain.then(after);
+    } else {
+      this.queue.enqueue(sink, cycle.hold, 0, undefined, async () => {
+        await this.target.completeOverwrite(sink.name, cycle.live, fresh);
+        after();
+      });
+    }
+    // the next records start a new cycle with a fresh table
+    sink.overwrite = undefined;
+    sink.table = cycle.live;
+  }
+
+  /** ACTIVATE_VERSION: after the stream's earlier records, retire rows of older versions. */
+  private onActivateVersion(stream: string, version: number, line: number): void {
+    const sink = this.streams.get(stream);
+    if (!this.config.activate_version) return;
+    if (!sink) {
+      this.log.warn({ stream, line, version }, 'ACTIVATE_VERSION for a stream without a SCHEMA yet: nothing to do');
+      return;
+    }
+    if (sink.plan.overwrite) {
+      if (sink.overwrite?.records) this.completeOverwrite(sink);
+      return;
+    }
+    if (!sink.plan.metadata) {
+      this.log.warn({ stream, line }, 'ACTIVATE_VERSION ignored: it needs add_record_metadata (the _sdc_table_version column)');
+      return;
+    }
+    this.flush(sink);
+    const hard = this.config.hard_delete;
+    const table = sink.table;
+    this.queue.enqueue(sink, line, 0, undefined, async () => {
+      const n = await this.target.activateVersion(stream, table, version, hard);
+      this.log.info({ stream, version, rows: n }, hard ? 'deleted rows of older table versions' : 'marked rows of older table versions deleted');
+    });
+  }
+
+  /** Hands a sink's buffered rows to the loader; batches of one sink load in order. */
+  private flush(sink: Sink): void {
+    if (sink.buffer.size === 0) return;
+    const taken = sink.buffer.take();
     this.bufferedBytes -= taken.bytes;
+    this.bufferedRows -= taken.rowCount;
     const batch: Batch = {
-      stream: ctx.name,
-      table: ctx.table,
-      columns: ctx.copyColumns,
-      keyColumns: ctx.keyColumns,
-      sequenceColumn: ctx.hasMetadata ? '_sdc_sequence' : undefined,
-      hardDelete: this.config.hard_delete && ctx.keyColumns.length > 0,
+      stream: sink.name,
+      table: sink.table,
+      columns: sink.copyColumns,
+      ...sink.batchShape,
       chunks: taken.chunks,
       rowCount: taken.rowCount,
       lines: taken.lines,
     };
     this.counts.batches++;
-    this.enqueue(ctx, taken.firstLine, taken.bytes, batch.lines, (entry) => this.loadBatch(batch, entry));
+    this.queue.enqueue(sink, taken.firstLine, taken.bytes, batch.lines, (entry) => this.loadBatch(batch, entry));
   }
 
   /**
@@ -295,85 +384,34 @@ export class Router {
     }
   }
 
-  /**
-   * Runs database work for a stream after its earlier work (per-stream order). Until it
-   * commits, states after `firstLine` wait; a failure stops the stream and the run.
-   */
-  private enqueue(ctx: StreamContext, firstLine: number, bytes: number, lines: number[] | undefined, work: (entry: { firstLine: number }) => Promise<unknown>): void {
-    const entry = { firstLine, bytes };
-    ctx.inflight.push(entry);
-    this.inflightBytes += bytes;
-    ctx.chain = ctx.chain
-      .then(async () => {
-        if (ctx.failed) return;
-        await work(entry);
-        ctx.inflight.shift();
-        this.inflightBytes -= bytes;
-        this.releaseStates();
-      })
-      .catch((e: unknown) => {
-        ctx.failed = true;
-        this.setFatal(toTargetError(e, { stream: ctx.name, table: `${ctx.table.schema}.${ctx.table.table}`, lines }));
-      })
-      .finally(() => this.wake());
-  }
-
-  /** ACTIVATE_VERSION: after the stream's earlier records, retire rows of older versions. */
-  private onActivateVersion(stream: string, version: number, line: number): void {
-    const ctx = this.streams.get(stream);
-    if (!this.config.activate_version) return;
-    if (!ctx) {
-      this.log.warn({ stream, line, version }, 'ACTIVATE_VERSION for a stream without a SCHEMA yet: nothing to do');
-      return;
-    }
-    if (!ctx.hasMetadata) {
-      this.log.warn({ stream, line }, 'ACTIVATE_VERSION ignored: it needs add_record_metadata (the _sdc_table_version column)');
-      return;
-    }
-    this.flush(ctx);
-    const hard = this.config.hard_delete;
-    this.enqueue(ctx, line, 0, undefined, async () => {
-      const n = await this.target.activateVersion(stream, ctx.table, version, hard);
-      this.log.info({ stream, version, rows: n }, hard ? 'deleted rows of older table versions' : 'marked rows of older table versions deleted');
-    });
+  private *sinks(): Iterable<Sink> {
+    yield* this.streams.values();
+    for (const dl of this.deadLetters.values()) yield dl.sink;
   }
 
   private flushOld(): void {
     const limit = Date.now() - this.config.max_record_age_seconds * 1000;
-    for (const ctx of this.contexts()) if (ctx.buffer.size > 0 && ctx.buffer.openedAt <= limit) this.flush(ctx);
+    for (const sink of this.sinks()) if (sink.buffer.size > 0 && sink.buffer.openedAt <= limit) this.flush(sink);
   }
 
+  /** Backpressure: reading waits while buffered plus in-flight bytes pass max_buffered_bytes. */
   private async waitForSpace(): Promise<void> {
-    while (!this.fatal && this.bufferedBytes + this.inflightBytes > this.config.max_buffered_bytes) {
-      if (this.inflightBytes === 0) {
-        let largest: StreamContext | undefined;
-        for (const ctx of this.contexts()) if (!largest || ctx.buffer.bytes > largest.buffer.bytes) largest = ctx;
-        if (!largest || largest.buffer.size === 0) return;
-        this.flush(largest);
+    const q = this.queue;
+    while (!q.fatal && this.bufferedBytes + q.inflightBytes > this.config.max_buffered_bytes) {
+      if (q.inflightBytes === 0) {
+        if (this.bufferedRows === 0) return;
+        this.flushAll();
       }
-      await new Promise<void>((resolve) => this.waiters.push(resolve));
+      await q.settled();
     }
-    if (this.fatal) throw this.fatal;
-  }
-
-  private wake(): void {
-    const waiting = this.waiters;
-    this.waiters = [];
-    for (const w of waiting) w();
-  }
-
-  private setFatal(error: TargetError): TargetError {
-    this.fatal ??= error;
-    this.wake();
-    return this.fatal;
+    if (q.fatal) throw q.fatal;
   }
 
   private releaseStates(): void {
     let oldest = Infinity;
-    for (const ctx of this.contexts()) {
-      const first = ctx.inflight.length ? ctx.inflight[0].firstLine : Infinity;
+    for (const sink of this.sinks()) {
+      const first = Math.min(LoadQueue.oldest(sink), sink.buffer.firstLine);
       if (first < oldest) oldest = first;
-      if (ctx.buffer.firstLine < oldest) oldest = ctx.buffer.firstLine;
     }
     const text = this.watermark.release(oldest);
     if (text !== undefined) {
@@ -383,24 +421,28 @@ export class Router {
   }
 
   /**
-   * Flushes every buffer, waits for every batch and writes the last safe state. Called at end
-   * of input, on a signal, and after a bad line (everything valid before it is committed).
-   * Throws the first load failure, if any.
+   * Flushes every buffer, completes overwrites, waits for every batch and writes the last safe
+   * state. Called at end of input, on a signal, and after a bad line (everything valid before
+   * it is committed). Throws the first load failure, if any.
    */
-  async finish(): Promise<void> {
+  async finish(options: { complete: boolean } = { complete: true }): Promise<void> {
     if (this.ageTimer) clearInterval(this.ageTimer);
     this.ageTimer = undefined;
-    const badLine = this.fatal instanceof InputError ? this.fatal.line : undefined;
-    for (const ctx of this.contexts()) {
+    const fatal: TargetError | undefined = this.queue.fatal;
+    const badLine = fatal instanceof InputError ? fatal.line : undefined;
+    for (const sink of this.sinks()) {
       if (badLine !== undefined) {
-        const before = ctx.buffer.bytes;
-        ctx.buffer.dropFrom(badLine);
-        this.bufferedBytes -= before - ctx.buffer.bytes;
+        const bytes = sink.buffer.bytes;
+        const size = sink.buffer.size;
+        sink.buffer.dropFrom(badLine);
+        this.bufferedBytes -= bytes - sink.buffer.bytes;
+        this.bufferedRows -= size - sink.buffer.size;
       }
-      this.flush(ctx);
+      this.flush(sink);
     }
-    await Promise.all([...this.contexts()].map((c) => c.chain));
+    if (options.complete && !this.queue.fatal) for (const sink of this.streams.values()) this.completeOverwrite(sink);
+    await Promise.all([...this.sinks()].map((s) => s.chain));
     this.releaseStates();
-    if (this.fatal) throw this.fatal;
+    if (this.queue.fatal) throw this.queue.fatal;
   }
 }

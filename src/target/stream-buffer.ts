@@ -1,13 +1,29 @@
+/** Orders two bookmark values: numbers numerically, date-times as instants, else as text. */
+export function compareOrder(a: unknown, b: unknown): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  const sa = String(a);
+  const sb = String(b);
+  const ta = Date.parse(sa);
+  const tb = Date.parse(sb);
+  if (!Number.isNaN(ta) && !Number.isNaN(tb) && ta !== tb) return ta - tb;
+  const na = Number(sa);
+  const nb = Number(sb);
+  if (sa !== '' && sb !== '' && !Number.isNaN(na) && !Number.isNaN(nb)) return na - nb;
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
+}
+
 /**
  * The rows of one stream waiting for their flush, already encoded as CSV lines. With keys,
  * a later record with the same key replaces the earlier one (last record wins), so the batch
- * reaching PostgreSQL holds each key once.
+ * reaching PostgreSQL holds each key once; with an order value (the stream's bookmark), a
+ * record older than the one held is dropped instead.
  */
 export class StreamBuffer {
   private rows: string[] = [];
   private sizes: number[] = [];
   private lines: number[] = [];
   private keys = new Map<string, number>();
+  private orders = new Map<string, unknown>();
   private live = 0;
   bytes = 0;
   firstLine = Infinity;
@@ -17,7 +33,13 @@ export class StreamBuffer {
     return this.live;
   }
 
-  add(row: string, line: number, key: string | undefined, now: number): void {
+  /** Adds a row; returns false when it was dropped as older than the row held for its key. */
+  add(row: string, line: number, key: string | undefined, now: number, order?: unknown): boolean {
+    if (key !== undefined && order != null) {
+      const held = this.orders.get(key);
+      if (held != null && compareOrder(order, held) < 0) return false;
+      this.orders.set(key, order);
+    }
     if (this.rows.length === 0) {
       this.firstLine = line;
       this.openedAt = now;
@@ -37,6 +59,7 @@ export class StreamBuffer {
     this.lines.push(line);
     this.bytes += size;
     this.live++;
+    return true;
   }
 
   /**
@@ -77,6 +100,7 @@ export class StreamBuffer {
     this.sizes = [];
     this.lines = [];
     this.keys.clear();
+    this.orders.clear();
     this.live = 0;
     this.bytes = 0;
     this.firstLine = Infinity;

@@ -75,7 +75,7 @@ describe('hard-delete builders', () => {
   it('deletes rows whose staged record is marked deleted, by key, newer marks only', () => {
     expect(buildDeleteMarkedSql('s', 't', ['a', 'b'], '_sdc_sequence')).toBe(
       `DELETE FROM "s"."t" AS t USING ${stage} AS s WHERE t."a" = s."a" AND t."b" = s."b" AND s."_sdc_deleted_at" IS NOT NULL` +
-        ` AND (t."_sdc_sequence" IS NULL OR t."_sdc_sequence" <= s."_sdc_sequence")`,
+        ` AND (t."_sdc_sequence" IS NULL OR s."_sdc_sequence" IS NULL OR t."_sdc_sequence" <= s."_sdc_sequence")`,
     );
     expect(buildDeleteMarkedSql('s', 't', ['id'])).toBe(
       `DELETE FROM "s"."t" AS t USING ${stage} AS s WHERE t."id" = s."id" AND s."_sdc_deleted_at" IS NOT NULL`,

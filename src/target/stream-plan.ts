@@ -1,0 +1,81 @@
+import type { ResolvedConfig } from '../config/settings.js';
+import { InputError } from '../errors.js';
+import type { SchemaMessage } from '../protocol/messages.js';
+import { buildColumnPlan, type ColumnSpec } from '../schema/columns.js';
+import { tableNameFor, type TableName } from '../schema/names.js';
+import type { ColumnDef } from '../sql/ddl.js';
+
+export type LoadMethod = 'append-only' | 'upsert' | 'overwrite' | 'history';
+/** How a batch's rows meet the table. */
+export type MergeMode = 'append' | 'upsert' | 'history';
+
+/** Columns a history table has besides the stream's: filled by the merge, not by COPY. */
+export const HISTORY_COLUMNS: ColumnDef[] = [
+  { name: '_sdc_valid_from', pgType: 'timestamptz' },
+  { name: '_sdc_valid_to', pgType: 'timestamptz' },
+  { name: '_sdc_is_current', pgType: 'boolean' },
+];
+
+/** Everything decided about a stream from its SCHEMA message and the config. */
+export interface StreamPlan {
+  stream: string;
+  table: TableName;
+  keys: string[];
+  method: LoadMethod;
+  merge: MergeMode;
+  /** Load into a fresh table swapped in when the stream completes. */
+  overwrite: boolean;
+  metadata: boolean;
+  columns: ColumnSpec[];
+  /** Table-only columns (history). */
+  extraColumns: ColumnDef[];
+  /** The bookmark property that orders records of one key (upsert), if the tap names one. */
+  bookmark?: string;
+  /** Something the user should know (a fallback), for the log. */
+  notice?: string;
+}
+
+export function planStream(config: ResolvedConfig, message: SchemaMessage, line: number): StreamPlan {
+  const stream = message.stream;
+  const override = config.stream_overrides?.[stream];
+  const keys = override?.key_properties ?? message.key_properties;
+  const properties = message.schema.properties ?? {};
+  if (config.primary_key_required && keys.length === 0) {
+    throw new InputError('the stream has no key_properties and primary_key_required is set', { line, stream });
+  }
+  for (const k of keys) {
+    if (!(k in properties)) throw new InputError(`key property "${k}" is not among the schema's properties`, { line, stream });
+  }
+  let method: LoadMethod = override?.load_method ?? config.load_method ?? (keys.length ? 'upsert' : 'append-only');
+  let notice: string | undefined;
+  if ((method === 'upsert' || method === 'history') && keys.length === 0) {
+    notice = `load_method ${method} needs key_properties; the stream has none, so it is loaded append-only`;
+    method = 'append-only';
+  }
+  const merge: MergeMode = method === 'history' ? 'history' : method === 'append-only' || keys.length === 0 ? 'append' : 'upsert';
+  const metadata = config.add_record_metadata || config.hard_delete || method === 'history';
+  const plan = buildColumnPlan(message.schema, keys, {
+    flatten: config.flattening_enabled,
+    maxDepth: config.flattening_max_depth,
+    metadata,
+    nameStyle: config.name_style,
+    interpretContentEncoding: config.interpret_content_encoding,
+  });
+  const named = tableNameFor(stream, { defaultSchema: config.default_target_schema, prefix: config.table_prefix, style: config.name_style });
+  const table = { schema: override?.schema ?? named.schema, table: override?.table ?? named.table };
+  const bookmarks = message.bookmark_properties ?? [];
+  const bookmark = merge === 'upsert' && bookmarks.length === 1 && bookmarks[0] in properties && !keys.includes(bookmarks[0]) ? bookmarks[0] : undefined;
+  return {
+    stream,
+    table,
+    keys,
+    method,
+    merge,
+    overwrite: method === 'overwrite',
+    metadata,
+    columns: plan.columns,
+    extraColumns: method === 'history' ? HISTORY_COLUMNS : [],
+    bookmark,
+    notice,
+  };
+}
