@@ -49,7 +49,7 @@ export function resultsMarkdown({ started, rows, machine, pgVersion, loadBefore,
     const ratio = base ? `${fmt(r.wall / base.wall, 1)}×` : '–';
     lines.push(
       `| ${r.label} | ${fmt(r.inputBytes / 1e6)} MB | ${fmt(r.wall, 2)} | ${fmt(rows / r.wall)} | ${fmt(r.inputBytes / 1e6 / r.wall, 1)} | ${ratio} | ` +
-        `${fmt(r.cpu, 2)} (${fmt(r.user, 1)}+${fmt(r.sys, 1)}) | ${fmt(r.cpu / r.wall, 2)} | ${fmt(r.maxRssKb / 1024)} | ${pct(r.hostBusy)} |`,
+        `${fmt(r.cpu, 2)} (${fmt(r.user, 2)} + ${fmt(r.sys, 2)}) | ${fmt(r.cpu / r.wall, 2)} | ${fmt(r.maxRssKb / 1024)} | ${pct(r.hostBusy)} |`,
     );
   }
   if (notes?.length) lines.push('', ...notes.map((n) => `- ${n}`));

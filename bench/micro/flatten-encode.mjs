@@ -9,6 +9,7 @@ import { ExactNumber, parseJsonLine } from '../../dist/protocol/exact-json.js';
 import { buildColumnPlan } from '../../dist/schema/columns.js';
 import { compileRowEncoder } from '../../dist/stream/row-encoder.js';
 import { StreamEncoder } from '../../dist/stream/stream-encoder.js';
+import { StreamBuffer } from '../../dist/target/stream-buffer.js';
 import { bench, microRows, recordLines, report, wideSchemaMessage, wideSinger } from './lib.mjs';
 
 const rows = microRows();
@@ -56,6 +57,13 @@ const minimal = { cast: { ...cast, string: (v) => (v === '' ? { value: '', quote
 // ---- encoders under test -------------------------------------------------------------------
 const out = new Array(n);
 const project = () => { for (let i = 0; i < n; i++) out[i] = encodeRow(parsed[i].value.record, metas[i], parsed[i].exact); };
+let buffer = new StreamBuffer();
+const projectBuffered = () => {
+  for (let i = 0; i < n; i++) {
+    const record = parsed[i].value.record;
+    buffer.add(encodeRow(record, metas[i], parsed[i].exact), i + 2, String(record.id), 0);
+  }
+};
 let sink = 0;
 const projectDiscard = () => { for (let i = 0; i < n; i++) sink += encodeRow(parsed[i].value.record, metas[i], parsed[i].exact).length; };
 const projectFull = () => {
@@ -117,12 +125,13 @@ for (const [name, text] of checks) {
   const same = JSON.stringify(decodeCsv(text)) === reference;
   if (!same) throw new Error(`${name} does not decode to the same fields as the project encoder`);
 }
-notes.push('"rows kept" stores each row string like StreamBuffer does; "discarded" drops it (no retention, less GC)');
+notes.push('StreamBuffer.add also sizes the row (Buffer.byteLength) and, with key_properties, tracks the key; "rows kept in an array" keeps the row strings as returned; "discarded" drops them (no retention, less GC)');
 notes.push('every csv-stringify variant decodes to exactly the same fields as the project encoder (checked on all rows)');
 const bytes = out.reduce((a, r) => a + Buffer.byteLength(r), 0);
 
 const results = [
-  await bench('project compileRowEncoder, rows kept (as the buffer does)', n, project, { bytes }),
+  await bench('project compileRowEncoder + StreamBuffer.add (as the router does)', n, projectBuffered, { bytes, before: () => (buffer = new StreamBuffer()) }),
+  await bench('project compileRowEncoder, rows kept in an array', n, project, { bytes }),
   await bench('project compileRowEncoder, rows discarded', n, projectDiscard, { bytes }),
   await bench('project StreamEncoder.encode (no validation)', n, projectFull, { bytes }),
   await bench('csv-stringify sync, whole batch (quoted_string)', n, viaSync(likeProject), { bytes }),
