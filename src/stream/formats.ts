@@ -1,7 +1,21 @@
 /** ISO 8601 / RFC 3339 date-time; the offset may be left out (then it is UTC), 'T' or space. */
-export const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}(?::?\d{2})?)?$/;
+export const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:[Zz]|[+-](\d{2})(?::?(\d{2}))?)?$/;
 export const TIME = /^\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}(?::?\d{2})?)?$/;
 
+const daysInMonth = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** A real calendar date-time (checked by its fields; Date.parse is several times slower). */
 export function isDateTime(s: string): boolean {
-  return DATE_TIME.test(s) && !Number.isNaN(Date.parse(s.replace(' ', 'T').replace(/([+-]\d{2})(\d{2})$/, '$1:$2')));
+  const m = DATE_TIME.exec(s);
+  if (m === null) return false;
+  const year = +m[1];
+  const month = +m[2];
+  const day = +m[3];
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth[month - 1]) return false;
+  if (month === 2 && day === 29 && (year % 4 !== 0 || (year % 100 === 0 && year % 400 !== 0))) return false;
+  if (+m[4] > 23 || +m[5] > 59) return false;
+  if (m[6] !== undefined && +m[6] > 60) return false;
+  if (m[7] !== undefined && +m[7] > 23) return false;
+  if (m[8] !== undefined && +m[8] > 59) return false;
+  return true;
 }

@@ -1,5 +1,6 @@
 import type { ColumnSpec, MetadataField } from '../schema/columns.js';
-import { encoderFor, quoteCsv, type FieldEncoder } from './csv.js';
+import { encoderFor, quoteCsv } from './csv.js';
+import { valueKindOf } from '../schema/type-map.js';
 import { isDateTime } from './formats.js';
 
 /** Per-record values of the `_sdc_*` columns. */
@@ -57,27 +58,42 @@ export function propertyReader(key: string): (record: Record<string, unknown>) =
 /**
  * Compiles, once per schema, the function that turns a record into one CSV line for the
  * given columns (in COPY column order). Column types are the table's actual types.
+ *
+ * The function is generated (like pino and fast-json-stringify do) so that each column reads
+ * its property directly and the common cases (a string for a text column, a finite number for
+ * a numeric one) are handled inline; everything else goes to the column's field encoder.
+ * Property names only ever appear in the generated code as JSON string literals.
  */
 export function compileRowEncoder(columns: ReadonlyArray<ColumnSpec & { actualType: string }>): RowEncoder {
-  type Part = (record: Record<string, unknown>, meta: RecordMeta, exact: boolean) => string;
-  const parts: Part[] = columns.map((c) => {
-    if (c.metadata) return metadataEncoder(c.metadata);
-    const enc: FieldEncoder = encoderFor(c.actualType);
-    if (c.path.length === 1) {
-      const key = c.path[0];
-      if (key in Object.prototype) {
-        const read = propertyReader(key);
-        return (r, _m, exact) => enc(read(r), exact);
-      }
-      return (r, _m, exact) => enc(r[key], exact);
+  const helpers: unknown[] = [];
+  const helper = (f: unknown) => `h[${helpers.push(f) - 1}]`;
+  const quote = helper(quoteCsv);
+  const body: string[] = ['let v; let s = "";'];
+  columns.forEach((c, i) => {
+    const sep = i === 0 ? '' : 's += ",";';
+    if (c.metadata) {
+      body.push(`${sep} s += ${helper(metadataEncoder(c.metadata))}(r, m);`);
+      return;
     }
-    const path = c.path;
-    return (r, _m, exact) => enc(valueAt(r, path), exact);
+    let read: string;
+    if (c.path.length === 1 && !(c.path[0] in Object.prototype)) read = `v = r[${JSON.stringify(c.path[0])}];`;
+    else if (c.path.length === 1) read = `v = ${helper(propertyReader(c.path[0]))}(r);`;
+    else read = `v = ${helper(valueAt)}(r, ${helper(c.path)});`;
+    const enc = helper(encoderFor(c.actualType));
+    const kind = valueKindOf(c.actualType);
+    let fast: string;
+    if (kind === 'text' || kind === 'timestamp' || kind === 'date' || kind === 'time' || kind === 'uuid') {
+      fast = `if (typeof v === "string") s += v.indexOf('"') === -1 ? '"' + v + '"' : ${quote}(v); else if (v != null) s += ${enc}(v, x);`;
+    } else if (kind === 'integer' || kind === 'number') {
+      fast = `if (typeof v === "number" && v - v === 0) s += "" + v; else if (v != null) s += ${enc}(v, x);`;
+    } else if (kind === 'boolean') {
+      fast = `if (v === true) s += "t"; else if (v === false) s += "f"; else if (v != null) s += ${enc}(v, x);`;
+    } else {
+      fast = `if (v != null) s += ${enc}(v, x);`;
+    }
+    body.push(`${sep} ${read} ${fast}`);
   });
-  const n = parts.length;
-  return (record, meta, exact) => {
-    let line = parts[0](record, meta, exact);
-    for (let i = 1; i < n; i++) line += ',' + parts[i](record, meta, exact);
-    return line + '\n';
-  };
+  body.push('return s + "\\n";');
+  const factory = new Function('h', `return function encodeRow(r, m, x) {\n${body.join('\n')}\n};`) as (h: unknown[]) => RowEncoder;
+  return factory(helpers);
 }

@@ -18,13 +18,22 @@ export function compareOrder(a: unknown, b: unknown): number {
  * reaching PostgreSQL holds each key once; with an order value (the stream's bookmark), a
  * record older than the one held is dropped instead.
  */
+const CHUNK_BYTES = 1 << 20;
+
 export class StreamBuffer {
-  private rows: string[] = [];
-  private sizes: number[] = [];
+  /** Filled chunks, and the one being written. */
+  private chunks: Buffer[] = [];
+  private current: Buffer | null = null;
+  private pos = 0;
+  /** Per row: chunk index, start offset, byte length (-1 when replaced), input line. */
+  private rowChunk: number[] = [];
+  private rowStart: number[] = [];
+  private rowBytes: number[] = [];
   private lines: number[] = [];
   private keys = new Map<string, number>();
   private orders = new Map<string, unknown>();
   private live = 0;
+  private replaced = 0;
   bytes = 0;
   firstLine = Infinity;
   openedAt = 0;
@@ -33,33 +42,47 @@ export class StreamBuffer {
     return this.live;
   }
 
-  /** Adds a row; returns false when it was dropped as older than the row held for its key. */
+  /**
+   * Adds a row (encoded straight into UTF-8 buffers, no per-row copies); returns false when it
+   * was dropped as older than the row held for its key.
+   */
   add(row: string, line: number, key: string | undefined, now: number, order?: unknown): boolean {
     if (key !== undefined && order != null) {
       const held = this.orders.get(key);
       if (held != null && compareOrder(order, held) < 0) return false;
       this.orders.set(key, order);
     }
-    if (this.rows.length === 0) {
+    if (this.lines.length === 0) {
       this.firstLine = line;
       this.openedAt = now;
     }
     if (key !== undefined) {
       const previous = this.keys.get(key);
       if (previous !== undefined) {
-        this.bytes -= this.sizes[previous];
-        this.rows[previous] = '';
+        this.bytes -= this.rowBytes[previous];
+        this.rowBytes[previous] = -1;
+        this.replaced++;
         this.live--;
       }
-      this.keys.set(key, this.rows.length);
+      this.keys.set(key, this.lines.length);
     }
-    const size = Buffer.byteLength(row);
-    this.rows.push(row);
-    this.sizes.push(size);
+    // a UTF-16 code unit takes at most 3 UTF-8 bytes
+    if (this.current === null || this.current.length - this.pos < row.length * 3) this.newChunk(row.length * 3);
+    const n = this.current!.write(row, this.pos, 'utf8');
+    this.rowChunk.push(this.chunks.length);
+    this.rowStart.push(this.pos);
+    this.rowBytes.push(n);
     this.lines.push(line);
-    this.bytes += size;
+    this.pos += n;
+    this.bytes += n;
     this.live++;
     return true;
+  }
+
+  private newChunk(atLeast: number): void {
+    if (this.current !== null && this.pos > 0) this.chunks.push(this.current.subarray(0, this.pos));
+    this.current = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, atLeast));
+    this.pos = 0;
   }
 
   /**
@@ -70,40 +93,75 @@ export class StreamBuffer {
     if (this.keys.size) return;
     let i = this.lines.length;
     while (i > 0 && this.lines[i - 1] >= line) i--;
-    for (let j = i; j < this.rows.length; j++) this.bytes -= this.sizes[j];
-    this.live -= this.rows.length - i;
-    this.rows.length = i;
-    this.sizes.length = i;
-    this.lines.length = i;
-    if (i === 0) this.firstLine = Infinity;
+    if (i === this.lines.length) return;
+    for (let j = i; j < this.lines.length; j++) this.bytes -= this.rowBytes[j];
+    this.live -= this.lines.length - i;
+    if (i === 0) {
+      this.reset();
+      return;
+    }
+    // cut the buffers at the start of row i
+    const chunk = this.rowChunk[i];
+    const start = this.rowStart[i];
+    const all = this.current ? [...this.chunks, this.current.subarray(0, this.pos)] : this.chunks;
+    this.chunks = all.slice(0, chunk);
+    if (start > 0) this.chunks.push(all[chunk].subarray(0, start));
+    this.current = null;
+    this.pos = 0;
+    this.rowChunk.length = this.rowStart.length = this.rowBytes.length = this.lines.length = i;
   }
 
-  /** Hands over the rows as ~1 MB buffers (with the input line of each row) and empties the buffer. */
+  /** Hands over the rows as buffers (with the input line of each row) and empties the buffer. */
   take(): { chunks: Buffer[]; lines: number[]; rowCount: number; bytes: number; firstLine: number } {
-    const chunks: Buffer[] = [];
-    const lines: number[] = [];
-    let part = '';
-    const rows = this.rows;
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i];
-      if (row === '') continue;
-      part += row;
-      lines.push(this.lines[i]);
-      if (part.length >= 1 << 20) {
-        chunks.push(Buffer.from(part));
-        part = '';
+    const all = this.current && this.pos > 0 ? [...this.chunks, this.current.subarray(0, this.pos)] : this.chunks;
+    let chunks: Buffer[];
+    let lines: number[];
+    if (this.replaced === 0) {
+      chunks = all;
+      lines = this.lines;
+    } else {
+      // skip replaced rows: consecutive live rows of one chunk become one slice
+      chunks = [];
+      lines = [];
+      let runChunk = -1;
+      let runStart = 0;
+      let runEnd = 0;
+      for (let i = 0; i < this.lines.length; i++) {
+        if (this.rowBytes[i] < 0) continue;
+        const c = this.rowChunk[i];
+        const start = this.rowStart[i];
+        if (c === runChunk && start === runEnd) runEnd += this.rowBytes[i];
+        else {
+          if (runChunk >= 0) chunks.push(all[runChunk].subarray(runStart, runEnd));
+          runChunk = c;
+          runStart = start;
+          runEnd = start + this.rowBytes[i];
+        }
+        lines.push(this.lines[i]);
       }
+      if (runChunk >= 0) chunks.push(all[runChunk].subarray(runStart, runEnd));
     }
-    if (part) chunks.push(Buffer.from(part));
     const out = { chunks, lines, rowCount: this.live, bytes: this.bytes, firstLine: this.firstLine };
-    this.rows = [];
-    this.sizes = [];
+    this.reset();
+    return out;
+  }
+
+  private reset(): void {
+    // the current chunk's unused tail is kept for the next rows; handed-over bytes are not reused
+    if (this.current !== null && this.pos > 0) {
+      this.current = this.current.length - this.pos >= 64 * 1024 ? this.current.subarray(this.pos) : null;
+    }
+    this.pos = 0;
+    this.chunks = [];
+    this.rowChunk = [];
+    this.rowStart = [];
+    this.rowBytes = [];
     this.lines = [];
     this.keys.clear();
     this.orders.clear();
     this.live = 0;
+    this.replaced = 0;
     this.bytes = 0;
     this.firstLine = Infinity;
-    return out;
   }
 }
