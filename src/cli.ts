@@ -9,6 +9,7 @@ import { createLogger, redactSecrets, type Logger } from './log.js';
 import { Loader } from './load/loader.js';
 import { readLines, type LineReader } from './protocol/read-lines.js';
 import { Router } from './target/router.js';
+import { defaultWorkers, readWithWorkers } from './target/parallel-input.js';
 
 const HELP = `Usage: target-postgres --config FILE [--config FILE2 ...] [--input FILE]
        target-postgres --about [--format json|markdown]
@@ -114,7 +115,8 @@ async function run(argv: string[], setLogger: (l: Logger) => void, onReader: (r:
     await loader.connect();
     const router = new Router(config, loader, log, writeState);
     const input: Readable = args.input ? createReadStream(args.input) : process.stdin;
-    const reader = readLines(input, (line, n) => router.handleLine(line, n), config.max_line_bytes);
+    const workers = config.parse_workers ?? defaultWorkers();
+    const reader = workers > 0 ? readWithWorkers(input, router, workers, config.max_line_bytes) : readLines(input, (line, n) => router.handleLine(line, n), config.max_line_bytes);
     let inputError: unknown;
     onReader(reader, () => reader.stop());
     try {

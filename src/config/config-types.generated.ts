@@ -140,6 +140,10 @@ export interface TargetPostgresConfig {
    */
   parallelism?: number;
   /**
+   * Worker threads that parse, validate and encode records beside the main thread. Unset: as many as the machine has cores, at most 4. 0: everything on the main thread.
+   */
+  parse_workers?: number;
+  /**
    * How often a batch is retried after a transient database error (connection lost, deadlock, serialization failure, too many connections, server starting or shutting down). After the last retry the run exits 75.
    */
   max_retries?: number;

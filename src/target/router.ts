@@ -15,6 +15,7 @@ import { LoadQueue, newLane, type Lane } from './load-queue.js';
 import { StreamBuffer } from './stream-buffer.js';
 import { planStream, type StreamPlan } from './stream-plan.js';
 import { StateWatermark } from './watermark.js';
+import type { EncoderSpec } from './worker-protocol.js';
 
 /** What the router needs from the database side (the Loader, or a test double). */
 export interface LoadTarget {
@@ -35,6 +36,8 @@ interface Sink extends Lane {
 
 interface StreamSink extends Sink {
   plan: StreamPlan;
+  /** Bumped on every rebuild; encode workers tag their rows with the version they used. */
+  version: number;
   schemaKey: string;
   /** The last SCHEMA message, to set up the next overwrite cycle. */
   schema: SchemaMessage;
@@ -73,6 +76,9 @@ export class Router {
   private nowIso = new Date().toISOString();
   private nowMs = 0;
   private ageTimer: NodeJS.Timeout | undefined;
+  private versions = 0;
+  /** Set by the worker pool: called with each stream's encoder spec when its sink is (re)built. */
+  onEncoderSpec: ((spec: EncoderSpec | { stream: string; forget: true }) => void) | undefined;
   readonly counts: RunCounts = { records: 0, batches: 0, states: 0, stale: 0, skipped: 0, deadLettered: 0 };
 
   constructor(
@@ -83,6 +89,33 @@ export class Router {
   ) {
     this.ageTimer = setInterval(() => this.flushOld(), 1000);
     this.ageTimer.unref();
+  }
+
+  /** What encode workers need to fill the _sdc_sequence and _sdc_sync_started_at columns. */
+  sequenceInfo(): { sequenceBase: number; syncStartedAt: number } {
+    return { sequenceBase: this.sequenceBase, syncStartedAt: this.syncStartedAt };
+  }
+
+  /**
+   * A record an encode worker turned into a row. It is taken as is when the worker used the
+   * stream's current encoder and nothing else is due for the stream; otherwise the line is
+   * handled from its text like any other.
+   */
+  handleEncoded(stream: string, version: number, line: number, row: Buffer, key: string | undefined, order: unknown, text: () => string): void | Promise<void> {
+    if (this.queue.fatal) throw this.queue.fatal;
+    const sink = this.streams.get(stream);
+    if (!sink || sink.version !== version || (sink.plan.overwrite && !sink.overwrite)) return this.handleLine(text(), line);
+    const now = Date.now();
+    if (sink.buffer.size === 0) sink.batchedAt = this.nowIso;
+    this.counts.records++;
+    if (sink.overwrite) sink.overwrite.records++;
+    const bytes = sink.buffer.bytes;
+    const size = sink.buffer.size;
+    if (!sink.buffer.addBytes(row, line, key, now, order)) this.counts.stale++;
+    this.bufferedBytes += sink.buffer.bytes - bytes;
+    this.bufferedRows += sink.buffer.size - size;
+    if (this.bufferedRows >= this.config.batch_size_rows || this.bufferedBytes >= this.config.batch_size_bytes) this.flushAll();
+    if (this.bufferedBytes + this.queue.inflightBytes > this.config.max_buffered_bytes) return this.waitForSpace();
   }
 
   /** Handles one input line; returns a promise when reading must wait (schema change, memory bound). */
@@ -225,6 +258,23 @@ export class Router {
     const table = existing?.overwrite ? existing.table : plan.table;
     const sink = await this.buildSink(plan, message, schemaKey, table, existing);
     this.streams.set(stream, sink);
+    this.announce(sink);
+  }
+
+  /** Tells encode workers how to encode the stream's records now. */
+  private announce(sink: StreamSink): void {
+    if (!this.onEncoderSpec) return;
+    this.onEncoderSpec({
+      stream: sink.name,
+      version: sink.version,
+      schema: sink.schema.schema,
+      keys: sink.plan.keys,
+      columns: sink.encoder.columns.map((c) => ({ ...c })),
+      validate: this.config.validate_records,
+      sanitizeNul: this.config.sanitize_null_text_characters,
+      keyIdentity: sink.plan.merge === 'upsert',
+      bookmark: sink.plan.bookmark,
+    });
   }
 
   /** Syncs the table with the plan and compiles the stream's encoder. */
@@ -275,6 +325,7 @@ export class Router {
         hardDelete: this.config.hard_delete && plan.merge === 'upsert',
       },
       plan,
+      version: ++this.versions,
       schemaKey,
       schema: message,
       encoder,
@@ -296,6 +347,7 @@ export class Router {
     next.overwrite = { live, hold: line, records: 0 };
     next.holds.push(line);
     this.streams.set(sink.name, next);
+    this.announce(next);
   }
 
   /** Swaps a completed overwrite cycle in (after the stream's earlier batches). */

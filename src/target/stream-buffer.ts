@@ -47,6 +47,15 @@ export class StreamBuffer {
    * was dropped as older than the row held for its key.
    */
   add(row: string, line: number, key: string | undefined, now: number, order?: unknown): boolean {
+    if (!this.admit(line, key, now, order)) return false;
+    // a UTF-16 code unit takes at most 3 UTF-8 bytes
+    if (this.current === null || this.current.length - this.pos < row.length * 3) this.newChunk(row.length * 3);
+    this.record(line, this.current!.write(row, this.pos, 'utf8'));
+    return true;
+  }
+
+  /** Key bookkeeping before a row is written: false when an older record of its key is dropped. */
+  private admit(line: number, key: string | undefined, now: number, order: unknown): boolean {
     if (key !== undefined && order != null) {
       const held = this.orders.get(key);
       if (held != null && compareOrder(order, held) < 0) return false;
@@ -66,9 +75,11 @@ export class StreamBuffer {
       }
       this.keys.set(key, this.lines.length);
     }
-    // a UTF-16 code unit takes at most 3 UTF-8 bytes
-    if (this.current === null || this.current.length - this.pos < row.length * 3) this.newChunk(row.length * 3);
-    const n = this.current!.write(row, this.pos, 'utf8');
+    return true;
+  }
+
+  /** Books the row just written at `pos` (n bytes). */
+  private record(line: number, n: number): void {
     this.rowChunk.push(this.chunks.length);
     this.rowStart.push(this.pos);
     this.rowBytes.push(n);
@@ -76,6 +87,14 @@ export class StreamBuffer {
     this.pos += n;
     this.bytes += n;
     this.live++;
+  }
+
+  /** Adds a row already encoded as UTF-8 bytes (by an encode worker). */
+  addBytes(row: Buffer, line: number, key: string | undefined, now: number, order?: unknown): boolean {
+    if (!this.admit(line, key, now, order)) return false;
+    if (this.current === null || this.current.length - this.pos < row.length) this.newChunk(row.length);
+    row.copy(this.current!, this.pos);
+    this.record(line, row.length);
     return true;
   }
 

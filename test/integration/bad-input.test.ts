@@ -32,11 +32,14 @@ const cases: Array<[string, (stream: string) => string, string[], Record<string,
   ['a line over max_line_bytes', (s) => JSON.stringify({ type: 'RECORD', stream: s, record: { id: 3, name: 'x'.repeat(5000) } }), ['longer than 4096 bytes'], { max_line_bytes: 4096 }],
 ];
 
-describe('bad input matrix: exit 65, one line naming line and stream, earlier data committed and its state written', () => {
+describe.each([
+  ['encode workers', 2],
+  ['main thread only', 0],
+])('bad input matrix (%s): exit 65, one line naming line and stream, earlier data committed and its state written', (_mode, workers) => {
   it.each(cases)('%s', async (_name, badLine, mustSay, extra) => {
-    const stream = `s_${cases.findIndex((c) => c[0] === _name)}`;
+    const stream = `s${workers}_${cases.findIndex((c) => c[0] === _name)}`;
     const input = good(stream) + badLine(stream) + '\n' + singer({ type: 'RECORD', stream, record: { id: 9, name: 'after' } }, { type: 'STATE', value: { [stream]: 9 } });
-    const r = await runTarget({ config: { ...db.config, default_target_schema: 'badmatrix', ...extra }, input });
+    const r = await runTarget({ config: { ...db.config, default_target_schema: 'badmatrix', parse_workers: workers, ...extra }, input });
     expect(r.code).toBe(65);
     expect(r.stdout).toEqual([JSON.stringify({ [stream]: 2 })]);
     const errors = r.stderr.split('\n').filter((l) => l.startsWith('target-postgres: error:'));
@@ -50,13 +53,13 @@ describe('bad input matrix: exit 65, one line naming line and stream, earlier da
   });
 
   it('a single line over 100 MB is rejected with the default limit', async () => {
-    const stream = 'huge';
+    const stream = `huge${workers}`;
     const input = good(stream) + `{"type":"RECORD","stream":"${stream}","record":{"id":3,"name":"` + 'x'.repeat(101 * 1024 * 1024) + '"}}\n';
-    const r = await runTarget({ config: { ...db.config, default_target_schema: 'badmatrix' }, input, timeoutMs: 120_000 });
+    const r = await runTarget({ config: { ...db.config, default_target_schema: 'badmatrix', parse_workers: workers }, input, timeoutMs: 120_000 });
     expect(r.code).toBe(65);
     expect(r.stdout).toEqual([JSON.stringify({ [stream]: 2 })]);
-    expect(r.stderr).toContain('line 5, stream "huge": line is longer than 104857600 bytes (max_line_bytes)');
-    expect((await db.query(`SELECT count(*)::int AS n FROM badmatrix.huge`))[0].n).toBe(2);
+    expect(r.stderr).toContain(`line 5, stream "${stream}": line is longer than 104857600 bytes (max_line_bytes)`);
+    expect((await db.query(`SELECT count(*)::int AS n FROM badmatrix.${stream}`))[0].n).toBe(2);
   }, 120_000);
 });
 

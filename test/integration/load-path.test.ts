@@ -22,7 +22,10 @@ const schemaMsg = (stream: string, properties: Record<string, unknown>, key: str
 });
 const rec = (stream: string, record: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ type: 'RECORD', stream, record, ...extra });
 
-describe('state watermark', () => {
+describe.each([
+  ['encode workers', 2],
+  ['main thread only', 0],
+])('state watermark (%s)', (_mode, workers) => {
   it('writes only input states, in order, never ahead of committed rows, ending with the last', async () => {
     const streams = ['wm_a', 'wm_b', 'wm_c'];
     const lines: unknown[] = streams.map((s) => schemaMsg(s, { id: { type: 'integer' }, v: { type: 'string' } }));
@@ -40,7 +43,7 @@ describe('state watermark', () => {
     }
     const dir = mkdtempSync(join(tmpdir(), 'tp-wm-'));
     const cfg = join(dir, 'config.json');
-    writeFileSync(cfg, JSON.stringify({ ...db.config, default_target_schema: 'wm', batch_size_rows: 3, parallelism: 3 }));
+    writeFileSync(cfg, JSON.stringify({ ...db.config, default_target_schema: `wm${workers}`, batch_size_rows: 3, parallelism: 3, parse_workers: workers }));
     const violations: string[] = [];
     const checks: Promise<void>[] = [];
     const out: string[] = [];
@@ -58,7 +61,7 @@ describe('state watermark', () => {
           checks.push(
             (async () => {
               for (const s of streams) {
-                const [{ n }] = await db.query<{ n: string }>(`SELECT count(*) AS n FROM wm.${s}`).catch(() => [{ n: '0' }]);
+                const [{ n }] = await db.query<{ n: string }>(`SELECT count(*) AS n FROM wm${workers}.${s}`).catch(() => [{ n: '0' }]);
                 if (Number(n) < claimed[s]) violations.push(`${line}: ${s} has ${n} committed rows`);
               }
             })(),
@@ -84,7 +87,7 @@ describe('state watermark', () => {
 
   it('writes a state that arrives before any record at once, and identical states once', async () => {
     const r = await runTarget({
-      config: { ...db.config, default_target_schema: 'wm2' },
+      config: { ...db.config, default_target_schema: `wm_first${workers}`, parse_workers: workers },
       input: singer({ type: 'STATE', value: { a: 1 } }, { type: 'STATE', value: { a: 1 } }, schemaMsg('s', { id: { type: 'integer' } }), rec('s', { id: 1 }), { type: 'STATE', value: { a: 2 } }),
     });
     expect(r.code).toBe(0);
