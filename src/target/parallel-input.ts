@@ -21,7 +21,11 @@ export function defaultWorkers(): number {
  * to the router as text, so behaviour is the same as reading line by line.
  */
 export function readWithWorkers(input: Readable, router: Router, workers: number, maxLineBytes: number): LineReader {
-  const pool = Array.from({ length: workers }, () => new Worker(new URL('./encode-worker.js', import.meta.url)));
+  // a small young generation keeps the workers' memory down (and, as measured, their time too)
+  const pool = Array.from(
+    { length: workers },
+    () => new Worker(new URL('./encode-worker.js', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 4 } }),
+  );
   const init: ToWorker = { type: 'init', ...router.sequenceInfo() };
   for (const w of pool) w.postMessage(init);
   router.onEncoderSpec = (spec: EncoderSpec | { stream: string; forget: true }) => {
