@@ -8,11 +8,10 @@ import { toTargetError } from '../load/db-errors.js';
 import { parseJsonLine } from '../protocol/exact-json.js';
 import { streamNamedInText, toMessage, type RecordMessage, type SchemaMessage } from '../protocol/messages.js';
 import type { TableName } from '../schema/names.js';
-import { StreamEncoder } from '../stream/stream-encoder.js';
-import { propertyReader, type RecordMeta, type RowEncoder } from '../stream/row-encoder.js';
+import type { RecordMeta, RowEncoder } from '../stream/row-encoder.js';
 import { DEAD_LETTER_COLUMNS, DEAD_LETTER_TABLE, deadLetterEncoder, deadLetterRow, deadLetterTable } from './dead-letter.js';
-import { LoadQueue, newLane, type Lane } from './load-queue.js';
-import { StreamBuffer } from './stream-buffer.js';
+import { LoadQueue } from './load-queue.js';
+import { buildDeadLetterSink, buildStreamSink, encoderSpecOf, type Sink, type StreamSink } from './sinks.js';
 import { planStream, type StreamPlan } from './stream-plan.js';
 import { StateWatermark } from './watermark.js';
 import type { EncoderSpec } from './worker-protocol.js';
@@ -24,27 +23,6 @@ export interface LoadTarget {
   activateVersion(stream: string, table: TableName, version: number, hard: boolean): Promise<number>;
   prepareOverwrite(stream: string, live: TableName): Promise<TableName>;
   completeOverwrite(stream: string, live: TableName, fresh: TableName): Promise<void>;
-}
-
-/** A sink: where one stream's (or one dead-letter table's) rows wait for their flush. */
-interface Sink extends Lane {
-  buffer: StreamBuffer;
-  batchedAt: string;
-  copyColumns: string[];
-  batchShape: Pick<Batch, 'merge' | 'keyColumns' | 'orderColumn' | 'dataColumns' | 'hardDelete'>;
-}
-
-interface StreamSink extends Sink {
-  plan: StreamPlan;
-  /** Bumped on every rebuild; encode workers tag their rows with the version they used. */
-  version: number;
-  schemaKey: string;
-  /** The last SCHEMA message, to set up the next overwrite cycle. */
-  schema: SchemaMessage;
-  encoder: StreamEncoder;
-  readOrder?: (record: Record<string, unknown>) => unknown;
-  /** overwrite: the table the fresh one replaces, and whether the cycle has records yet. */
-  overwrite?: { live: TableName; hold: number; records: number };
 }
 
 export interface RunCounts {
@@ -225,10 +203,7 @@ export class Router {
     return (async () => {
       const table = deadLetterTable(schema);
       const sync = await this.sync({ stream: DEAD_LETTER_TABLE, table, columns: DEAD_LETTER_COLUMNS, primaryKey: [] });
-      const dl = {
-        sink: { ...newLane(`${DEAD_LETTER_TABLE} (${schema})`, table), buffer: new StreamBuffer(), batchedAt: this.nowIso, copyColumns: DEAD_LETTER_COLUMNS.map((c) => c.name), batchShape: { merge: 'append' as const, keyColumns: [], hardDelete: false } },
-        encode: deadLetterEncoder(sync.types),
-      };
+      const dl = { sink: buildDeadLetterSink(table, this.nowIso), encode: deadLetterEncoder(sync.types) };
       this.deadLetters.set(schema, dl);
       add(dl);
     })();
@@ -263,21 +238,10 @@ export class Router {
 
   /** Tells encode workers how to encode the stream's records now. */
   private announce(sink: StreamSink): void {
-    if (!this.onEncoderSpec) return;
-    this.onEncoderSpec({
-      stream: sink.name,
-      version: sink.version,
-      schema: sink.schema.schema,
-      keys: sink.plan.keys,
-      columns: sink.encoder.columns.map((c) => ({ ...c })),
-      validate: this.config.validate_records,
-      sanitizeNul: this.config.sanitize_null_text_characters,
-      keyIdentity: sink.plan.merge === 'upsert',
-      bookmark: sink.plan.bookmark,
-    });
+    this.onEncoderSpec?.(encoderSpecOf(sink, this.config));
   }
 
-  /** Syncs the table with the plan and compiles the stream's encoder. */
+  /** Syncs the table with the plan and (re)builds the stream's sink. */
   private async buildSink(plan: StreamPlan, message: SchemaMessage, schemaKey: string, table: TableName, previous?: StreamSink): Promise<StreamSink> {
     const sync = await this.sync({
       stream: plan.stream,
@@ -287,51 +251,7 @@ export class Router {
       extraColumns: plan.extraColumns,
       currentKey: plan.merge === 'history' ? plan.keys : undefined,
     });
-    const columns = sync.columns.map((c) => ({ ...c, actualType: sync.types.get(c.name) ?? c.pgType }));
-    const columnOf = (prop: string) => columns.find((c) => c.path.length === 1 && c.path[0] === prop)!.name;
-    const keyColumns = plan.keys.map(columnOf);
-    const encoder = new StreamEncoder(plan.stream, message.schema, plan.keys, columns, {
-      validate: this.config.validate_records,
-      sanitizeNul: this.config.sanitize_null_text_characters,
-      keyIdentity: plan.merge === 'upsert',
-    });
-    const lane = previous ?? newLane(plan.stream, table);
-    return {
-      ...lane,
-      // keep the lane's live state (chain, inflight, holds) shared with the previous sink object
-      get chain() {
-        return lane.chain;
-      },
-      set chain(c: Promise<void>) {
-        lane.chain = c;
-      },
-      get failed() {
-        return lane.failed;
-      },
-      set failed(f: boolean) {
-        lane.failed = f;
-      },
-      inflight: lane.inflight,
-      holds: lane.holds,
-      table,
-      buffer: previous?.buffer ?? new StreamBuffer(),
-      batchedAt: this.nowIso,
-      copyColumns: columns.map((c) => c.name),
-      batchShape: {
-        merge: plan.merge,
-        keyColumns: plan.merge === 'append' ? [] : keyColumns,
-        orderColumn: plan.bookmark ? columnOf(plan.bookmark) : plan.metadata ? '_sdc_sequence' : undefined,
-        dataColumns: columns.filter((c) => !c.metadata).map((c) => c.name),
-        hardDelete: this.config.hard_delete && plan.merge === 'upsert',
-      },
-      plan,
-      version: ++this.versions,
-      schemaKey,
-      schema: message,
-      encoder,
-      readOrder: plan.bookmark ? propertyReader(plan.bookmark) : undefined,
-      overwrite: previous?.overwrite,
-    };
+    return buildStreamSink(this.config, plan, message, schemaKey, table, sync, ++this.versions, this.nowIso, previous);
   }
 
   /** overwrite: loads of this cycle go to a fresh table; states wait until it is swapped in. */
