@@ -13,9 +13,35 @@ export interface LineReader {
   readonly lineNumber: number;
 }
 
-/** The stream named at the start of an over-long line, for the error message. */
-function streamNamedIn(head: Buffer): string | undefined {
-  return streamNamedInText(head.toString('utf8', 0, Math.min(head.length, 4096)));
+/** The error for a line over max_line_bytes; `head` is its start (it may name the stream). */
+export function lineTooLong(maxLineBytes: number, line: number, head: Buffer): InputError {
+  const stream = streamNamedInText(head.toString('utf8', 0, Math.min(head.length, 4096)));
+  return new InputError(`line is longer than ${maxLineBytes} bytes (max_line_bytes)`, { line, stream });
+}
+
+/**
+ * The end of reading an input, settled once: `finish()` stops listening, releases the input
+ * (stdin is paused, a file closed), runs `cleanup`, and resolves `done` (or rejects it).
+ */
+export function inputEnd(input: Readable, onData: (chunk: Buffer) => void, cleanup: () => void) {
+  let settled = false;
+  let resolveDone!: () => void;
+  let rejectDone!: (e: unknown) => void;
+  const done = new Promise<void>((res, rej) => {
+    resolveDone = res;
+    rejectDone = rej;
+  });
+  const finish = (error?: unknown) => {
+    if (settled) return;
+    settled = true;
+    input.off('data', onData);
+    if (input === process.stdin) input.pause();
+    else input.destroy();
+    cleanup();
+    if (error === undefined) resolveDone();
+    else rejectDone(error);
+  };
+  return { done, finish, isSettled: () => settled };
 }
 
 /**
@@ -35,28 +61,13 @@ export function readLines(input: Readable, handler: LineHandler, maxLineBytes = 
   let n = 0;
   let waiting = false;
   let ended = false;
-  let settled = false;
-  let resolveDone!: () => void;
-  let rejectDone!: (e: unknown) => void;
-  const done = new Promise<void>((res, rej) => {
-    resolveDone = res;
-    rejectDone = rej;
-  });
-
-  const finish = (error?: unknown) => {
-    if (settled) return;
-    settled = true;
+  const end = inputEnd(input, onData, () => {
     chunk = null;
     parts = [];
-    input.off('data', onData);
-    if (input === process.stdin) input.pause();
-    else input.destroy();
-    if (error === undefined) resolveDone();
-    else rejectDone(error);
-  };
+  });
+  const { done, finish } = end;
 
-  const tooLong = (head: Buffer) =>
-    finish(new InputError(`line is longer than ${maxLineBytes} bytes (max_line_bytes)`, { line: n + 1, stream: streamNamedIn(parts[0] ?? head) }));
+  const tooLong = (head: Buffer) => finish(lineTooLong(maxLineBytes, n + 1, parts[0] ?? head));
 
   /** Handles one line; returns false when reading must wait or has stopped. */
   const handle = (line: string): boolean => {
@@ -74,7 +85,7 @@ export function readLines(input: Readable, handler: LineHandler, maxLineBytes = 
       () => {
         waiting = false;
         pump();
-        if (!settled && !waiting) input.resume();
+        if (!end.isSettled() && !waiting) input.resume();
       },
       (e: unknown) => finish(e),
     );
@@ -82,7 +93,7 @@ export function readLines(input: Readable, handler: LineHandler, maxLineBytes = 
   };
 
   const pump = () => {
-    while (chunk !== null && !settled) {
+    while (chunk !== null && !end.isSettled()) {
       const nl = chunk.indexOf(10, pos);
       if (nl === -1) {
         if (pos < chunk.length) {
@@ -107,7 +118,7 @@ export function readLines(input: Readable, handler: LineHandler, maxLineBytes = 
       pos = nl + 1;
       if (!handle(line)) return;
     }
-    if (ended && !waiting && !settled) {
+    if (ended && !waiting && !end.isSettled()) {
       if (parts.length) {
         const line = Buffer.concat(parts).toString('utf8');
         parts = [];
@@ -118,7 +129,7 @@ export function readLines(input: Readable, handler: LineHandler, maxLineBytes = 
     }
   };
 
-  const onData = (data: Buffer | string) => {
+  function onData(data: Buffer | string): void {
     chunk = typeof data === 'string' ? Buffer.from(data) : data;
     pos = 0;
     pump();

@@ -1,9 +1,8 @@
 import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
-import { InputError } from '../errors.js';
-import type { LineReader } from '../protocol/read-lines.js';
-import { streamNamedInText } from '../protocol/messages.js';
+import type { InputError } from '../errors.js';
+import { inputEnd, lineTooLong, type LineReader } from '../protocol/read-lines.js';
 import type { Router } from './router.js';
 import { LineKind, type BatchResult, type EncoderSpec, type ToWorker } from './worker-protocol.js';
 
@@ -49,27 +48,13 @@ export function readWithWorkers(input: Readable, router: Router, workers: number
   let partBytes = 0;
   let ended = false;
   let stopped = false;
-  let settled = false;
   let processing = false;
   let inputPaused = false;
-  let resolveDone!: () => void;
-  let rejectDone!: (e: unknown) => void;
-  const done = new Promise<void>((res, rej) => {
-    resolveDone = res;
-    rejectDone = rej;
-  });
-
-  const finish = (error?: unknown) => {
-    if (settled) return;
-    settled = true;
+  const end = inputEnd(input, onData, () => {
     router.onEncoderSpec = undefined;
-    input.off('data', onData);
-    if (input === process.stdin) input.pause();
-    else input.destroy();
     for (const w of pool) void w.terminate();
-    if (error === undefined) resolveDone();
-    else rejectDone(error);
-  };
+  });
+  const { done, finish } = end;
 
   for (const w of pool) {
     w.on('message', (r: BatchResult) => {
@@ -87,8 +72,7 @@ export function readWithWorkers(input: Readable, router: Router, workers: number
     stopped = true;
     parts = [];
     partBytes = 0;
-    const error = new InputError(`line is longer than ${maxLineBytes} bytes (max_line_bytes)`, { line, stream: streamNamedInText(head.subarray(0, 4096).toString('utf8')) });
-    queue.push({ data: Buffer.alloc(0), firstLine: line, error });
+    queue.push({ data: Buffer.alloc(0), firstLine: line, error: lineTooLong(maxLineBytes, line, head) });
     void drain();
   };
 
@@ -141,8 +125,8 @@ export function readWithWorkers(input: Readable, router: Router, workers: number
     if (!stopped && rest.length > maxLineBytes) tooLong(nextLine, rest);
   };
 
-  const onData = (chunk: Buffer) => {
-    if (settled || stopped) return;
+  function onData(chunk: Buffer): void {
+    if (end.isSettled() || stopped) return;
     parts.push(chunk);
     partBytes += chunk.length;
     if (chunk.lastIndexOf(10) === -1) {
@@ -153,20 +137,20 @@ export function readWithWorkers(input: Readable, router: Router, workers: number
     // while the workers are busy, let batches grow; otherwise send what is here (a slow tap's
     // lines must not wait for a full batch)
     if (partBytes >= BATCH_BYTES || queue.length < pool.length) cut();
-  };
+  }
 
   /** Takes finished batches in order; pauses while the router waits (schema change, memory bound). */
   const drain = async (): Promise<void> => {
-    if (processing || settled) return;
+    if (processing || end.isSettled()) return;
     processing = true;
     try {
-      while (!settled && queue.length && (queue[0].result || queue[0].error)) {
+      while (!end.isSettled() && queue.length && (queue[0].result || queue[0].error)) {
         const p = queue.shift()!;
         if (p.error) throw p.error;
         const r = p.result!;
         const n = r.kinds.length;
         let rowStart = 0;
-        for (let i = 0; i < n && !settled; i++) {
+        for (let i = 0; i < n && !end.isSettled(); i++) {
           const kind = r.kinds[i];
           const line = p.firstLine + i;
           handled = line;
@@ -187,18 +171,18 @@ export function readWithWorkers(input: Readable, router: Router, workers: number
         }
         if (queue.length < pool.length) cut();
       }
-      if (ended && queue.length === 0 && !settled) finish();
+      if (ended && queue.length === 0 && !end.isSettled()) finish();
     } catch (e) {
       finish(e);
     } finally {
       processing = false;
     }
-    if (!settled && queue.length && (queue[0].result || queue[0].error)) void drain();
+    if (!end.isSettled() && queue.length && (queue[0].result || queue[0].error)) void drain();
   };
 
   input.on('data', onData);
   input.on('end', () => {
-    if (settled) return;
+    if (end.isSettled()) return;
     if (partBytes > 0 && !stopped) {
       const all = Buffer.concat(parts);
       parts = [];
