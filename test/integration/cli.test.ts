@@ -27,7 +27,7 @@ describe('command line', () => {
     const props = about.settings.properties;
     expect(Object.keys(props).sort()).toEqual(Object.keys(configSchema().properties).sort());
     expect(props.port).toMatchObject({ type: 'integer', minimum: 1, maximum: 65535 });
-    expect(props.batch_size_rows).toMatchObject({ type: 'integer', default: 100000 });
+    expect(props.batch_size_rows).toMatchObject({ type: 'integer', default: 10000 });
     expect(props.add_record_metadata).toMatchObject({ type: 'boolean', default: true });
     expect(props.password).toMatchObject({ type: 'string', secret: true });
     for (const [name, p] of Object.entries<Record<string, unknown>>(props)) expect(p.description, name).toBeTruthy();

@@ -34,7 +34,7 @@ describe('resolveConfig: defaults', () => {
       interpret_content_encoding: false,
       flattening_enabled: false,
       flattening_max_depth: 1,
-      batch_size_rows: 100000,
+      batch_size_rows: 10000,
       batch_size_bytes: 67108864,
       max_record_age_seconds: 300,
       max_buffered_bytes: 134217728,
