@@ -59,7 +59,7 @@ function arrayElement(v: unknown, kind: ValueKind, exact: boolean): string {
   let s: string;
   if (kind === 'boolean' && typeof v === 'boolean') s = v ? 't' : 'f';
   else s = scalarText(v, exact);
-  return `"${s.replace(/[\\"]/g, '\\$&')}"`;
+  return s.indexOf('"') === -1 && s.indexOf('\\') === -1 ? `"${s}"` : `"${s.replace(/[\\"]/g, '\\$&')}"`;
 }
 
 /** A native PostgreSQL array literal; a bare scalar becomes a one-element array. */

@@ -10,7 +10,8 @@ export interface RecordMeta {
   batchedAt: string;
   sequence: number;
   tableVersion: unknown;
-  syncStartedAt: number;
+  /** The run's start (epoch milliseconds) as text: the same for every record. */
+  syncStartedAt: string;
 }
 
 export type RowEncoder = (record: Record<string, unknown>, meta: RecordMeta, exact: boolean) => string;
@@ -34,9 +35,12 @@ function metadataEncoder(field: MetadataField): (record: Record<string, unknown>
     case '_sdc_sequence':
       return (_r, m) => String(m.sequence);
     case '_sdc_table_version':
-      return (_r, m) => (m.tableVersion == null ? '' : String(m.tableVersion));
+      return (_r, m) => {
+        const v = m.tableVersion;
+        return v == null ? '' : typeof v === 'number' ? String(v) : quoteCsv(String(v));
+      };
     case '_sdc_sync_started_at':
-      return (_r, m) => String(m.syncStartedAt);
+      return (_r, m) => m.syncStartedAt;
   }
 }
 
@@ -72,7 +76,13 @@ export function compileRowEncoder(columns: ReadonlyArray<ColumnSpec & { actualTy
   columns.forEach((c, i) => {
     const sep = i === 0 ? '' : 's += ",";';
     if (c.metadata) {
-      body.push(`${sep} s += ${helper(metadataEncoder(c.metadata))}(r, m);`);
+      const inline: Partial<Record<string, string>> = {
+        _sdc_received_at: 's += m.receivedAt;',
+        _sdc_batched_at: 's += m.batchedAt;',
+        _sdc_sequence: 's += m.sequence;',
+        _sdc_sync_started_at: 's += m.syncStartedAt;',
+      };
+      body.push(`${sep} ${inline[c.metadata] ?? `s += ${helper(metadataEncoder(c.metadata))}(r, m);`}`);
       return;
     }
     let read: string;

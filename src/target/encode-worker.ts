@@ -17,7 +17,7 @@ interface Compiled {
 
 const encoders = new Map<string, Compiled>();
 let sequenceBase = 0;
-let syncStartedAt = 0;
+let syncStartedAt = '';
 let out = Buffer.allocUnsafe(1 << 20);
 
 function compile(spec: EncoderSpec): Compiled {

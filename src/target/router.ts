@@ -49,7 +49,7 @@ export class Router {
   private queue = new LoadQueue(() => this.releaseStates());
   private bufferedBytes = 0;
   private bufferedRows = 0;
-  private readonly syncStartedAt = Date.now();
+  private readonly syncStartedAt = String(Date.now());
   private readonly sequenceBase = Date.now() * 1000;
   private nowIso = new Date().toISOString();
   private nowMs = 0;
@@ -70,7 +70,7 @@ export class Router {
   }
 
   /** What encode workers need to fill the _sdc_sequence and _sdc_sync_started_at columns. */
-  sequenceInfo(): { sequenceBase: number; syncStartedAt: number } {
+  sequenceInfo(): { sequenceBase: number; syncStartedAt: string } {
     return { sequenceBase: this.sequenceBase, syncStartedAt: this.syncStartedAt };
   }
 

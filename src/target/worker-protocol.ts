@@ -16,7 +16,7 @@ export interface EncoderSpec {
 }
 
 export type ToWorker =
-  | { type: 'init'; sequenceBase: number; syncStartedAt: number }
+  | { type: 'init'; sequenceBase: number; syncStartedAt: string }
   | { type: 'spec'; spec: EncoderSpec }
   | { type: 'forget'; stream: string }
   | { type: 'batch'; seq: number; firstLine: number; data: Uint8Array };

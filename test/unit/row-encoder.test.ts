@@ -15,7 +15,7 @@ const meta: RecordMeta = {
   batchedAt: '2024-05-01T10:00:02.000Z',
   sequence: 1714557601000123,
   tableVersion: 17,
-  syncStartedAt: 1714557600000,
+  syncStartedAt: '1714557600000',
 };
 
 describe('compileRowEncoder: values', () => {
@@ -151,5 +151,16 @@ describe('compileRowEncoder: metadata columns', () => {
 
   it('accepts date-time markers with a space or an offset', () => {
     expect(row({ id: 1, _sdc_deleted_at: '2024-01-01 12:00:00+0200' })._sdc_deleted_at).toBe('2024-01-01 12:00:00+0200');
+  });
+});
+
+describe('compileRowEncoder: a table version that is not a number', () => {
+  it('is quoted, so it cannot shift the CSV columns', () => {
+    const enc = compileRowEncoder([
+      { name: '_sdc_table_version', path: [], metadata: '_sdc_table_version', pgType: 'bigint', actualType: 'bigint' },
+      { name: '_sdc_sync_started_at', path: [], metadata: '_sdc_sync_started_at', pgType: 'bigint', actualType: 'bigint' },
+    ]);
+    expect(enc({}, { ...meta, tableVersion: '1,2' }, false)).toBe('"1,2",1714557600000\n');
+    expect(enc({}, { ...meta, tableVersion: 5 }, false)).toBe('5,1714557600000\n');
   });
 });
