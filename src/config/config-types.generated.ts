@@ -116,11 +116,11 @@ export interface TargetPostgresConfig {
    */
   flattening_max_depth?: number;
   /**
-   * All buffered streams are flushed (one transaction per stream) when together they hold this many rows. The default was picked by benchmark: 10,000 to 300,000 load at the same speed, smaller batches keep memory lower and state fresher.
+   * A stream's buffer is flushed (one transaction) when it holds this many rows. The default was picked by benchmark: 10,000 to 300,000 load a wide stream at the same speed, and smaller batches keep memory lower and state fresher.
    */
   batch_size_rows?: number;
   /**
-   * All buffered streams are flushed when their encoded rows together reach this many bytes.
+   * A stream's buffer is flushed when its encoded rows reach this many bytes.
    */
   batch_size_bytes?: number;
   /**
@@ -128,7 +128,7 @@ export interface TargetPostgresConfig {
    */
   max_record_age_seconds?: number;
   /**
-   * Bound on encoded bytes buffered plus in flight to the database, across all streams; reading pauses while it is exceeded.
+   * Bound on encoded bytes buffered plus in flight to the database, across all streams; past it every stream is flushed and reading pauses until batches commit.
    */
   max_buffered_bytes?: number;
   /**
