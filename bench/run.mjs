@@ -62,13 +62,20 @@ for (const s of selected) {
   const input = s.input(files);
   log(`- ${s.label} ...`);
   try {
-    const m = await s.run(ctx);
-    const r = { ...m, id: s.id, label: s.label, baseline: !!s.baseline, inputBytes: statSync(input).size };
-    results.push(r);
-    log(
-      `  ${r.wall.toFixed(2)} s, ${Math.round(opts.rows / r.wall).toLocaleString('en-US')} rows/s, CPU ${r.cpu.toFixed(2)} s, ` +
-        `peak RSS ${Math.round(r.maxRssKb / 1024)} MB, host busy ${r.hostBusy === undefined ? '?' : Math.round(r.hostBusy * 100) + ' %'}, rows verified`,
-    );
+    // each scenario runs --repeat times (default 2) and keeps its fastest run: on a shared
+    // 2-core machine a checkpoint or a neighbour can stall one run by seconds
+    const runs = [];
+    for (let i = 0; i < opts.repeat; i++) {
+      if (i > 0) dropSchema(opts.databaseUrl, s.schema);
+      const m = await s.run(ctx);
+      runs.push(m);
+      log(
+        `  ${m.wall.toFixed(2)} s, ${Math.round(opts.rows / m.wall).toLocaleString('en-US')} rows/s, CPU ${m.cpu.toFixed(2)} s, ` +
+          `peak RSS ${Math.round(m.maxRssKb / 1024)} MB, host busy ${m.hostBusy === undefined ? '?' : Math.round(m.hostBusy * 100) + ' %'}, rows verified`,
+      );
+    }
+    const best = runs.reduce((a, b) => (b.wall < a.wall ? b : a));
+    results.push({ ...best, id: s.id, label: s.label, baseline: !!s.baseline, inputBytes: statSync(input).size, walls: runs.map((m) => m.wall) });
   } catch (e) {
     failed = e;
     log(`\n*** BENCH FAILED in ${s.id}: ${e.message}\n`);
@@ -95,6 +102,7 @@ const section = resultsMarkdown({
     '(a) and (a2) load into a typed table with a primary key on id (tags as jsonb); the target adds 7 `_sdc_*` columns and, append-only, creates no primary key.',
     `(e) is the wide workload with record i sent to stream events_{i mod 20} (bench/interleave-streams.mjs).`,
     '"× (a) wall" is wall time divided by the wide raw COPY\'s; every row count was checked with SELECT count(*).',
+    `Each scenario ran ${opts.repeat} time(s); the fastest run is shown. All wall times (s): ${results.map((r) => `${r.id} ${r.walls.map((w) => w.toFixed(2)).join(' / ')}`).join('; ')}.`,
   ],
 });
 process.stdout.write('\n' + section);

@@ -28,13 +28,15 @@ export function parseRows(text, what) {
   return n;
 }
 
-/** Options of `npm run bench`: --rows / BENCH_ROWS, BENCH_DATABASE_URL, --micro, --only, --keep. */
+/** Options of `npm run bench`: --rows / BENCH_ROWS, --repeat / BENCH_REPEAT, BENCH_DATABASE_URL, --micro, --only, --keep. */
 export function benchOptions(argv = process.argv.slice(2), env = process.env) {
   const rowsArg = argValue(argv, '--rows');
   const rows = rowsArg !== undefined ? parseRows(rowsArg, '--rows') : env.BENCH_ROWS ? parseRows(env.BENCH_ROWS, 'BENCH_ROWS') : DEFAULT_ROWS;
   const only = argValue(argv, '--only');
+  const repeatArg = argValue(argv, '--repeat') ?? env.BENCH_REPEAT;
   return {
     rows,
+    repeat: repeatArg !== undefined ? parseRows(repeatArg, '--repeat') : 2,
     databaseUrl: env.BENCH_DATABASE_URL || DEFAULT_DATABASE_URL,
     micro: argv.includes('--micro'),
     keep: argv.includes('--keep'),
