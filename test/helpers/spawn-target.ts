@@ -17,7 +17,8 @@ export interface LiveTarget {
   peakRss(): number;
 }
 
-export function startTarget(config: Record<string, unknown>, args: string[] = []): LiveTarget {
+/** Starts the built CLI with a config; `onLine` sees each stdout line as it arrives. */
+export function startTarget(config: Record<string, unknown>, args: string[] = [], onLine?: (line: string) => void): LiveTarget {
   const dir = mkdtempSync(join(tmpdir(), 'tp-live-'));
   const file = join(dir, 'config.json');
   writeFileSync(file, JSON.stringify(config));
@@ -33,6 +34,7 @@ export function startTarget(config: Record<string, unknown>, args: string[] = []
       const line = buf.slice(0, nl);
       buf = buf.slice(nl + 1);
       stdout.push(line);
+      onLine?.(line);
       for (const w of [...waiters]) {
         if (w.pred(line)) {
           waiters.splice(waiters.indexOf(w), 1);

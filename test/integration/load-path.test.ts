@@ -1,10 +1,7 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { CLI, runTarget, singer } from '../helpers/run-target.js';
+import { runTarget, singer } from '../helpers/run-target.js';
+import { startTarget } from '../helpers/spawn-target.js';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -41,37 +38,24 @@ describe.each([
         lines.push({ type: 'STATE', value });
       }
     }
-    const dir = mkdtempSync(join(tmpdir(), 'tp-wm-'));
-    const cfg = join(dir, 'config.json');
-    writeFileSync(cfg, JSON.stringify({ ...db.config, default_target_schema: `wm${workers}`, batch_size_rows: 3, parallelism: 3, parse_workers: workers }));
     const violations: string[] = [];
     const checks: Promise<void>[] = [];
-    const out: string[] = [];
-    const code = await new Promise<number | null>((resolve) => {
-      const child = spawn(process.execPath, [CLI, '--config', cfg], { stdio: ['pipe', 'pipe', 'pipe'] });
-      let buf = '';
-      child.stdout.setEncoding('utf8').on('data', (d: string) => {
-        buf += d;
-        let nl: number;
-        while ((nl = buf.indexOf('\n')) >= 0) {
-          const line = buf.slice(0, nl);
-          buf = buf.slice(nl + 1);
-          out.push(line);
-          const claimed = (JSON.parse(line) as { sent: Record<string, number> }).sent;
-          checks.push(
-            (async () => {
-              for (const s of streams) {
-                const [{ n }] = await db.query<{ n: string }>(`SELECT count(*) AS n FROM wm${workers}.${s}`).catch(() => [{ n: '0' }]);
-                if (Number(n) < claimed[s]) violations.push(`${line}: ${s} has ${n} committed rows`);
-              }
-            })(),
-          );
-        }
-      });
-      child.stderr.resume();
-      child.on('close', resolve);
-      child.stdin.end(singer(...lines));
+    const config = { ...db.config, default_target_schema: `wm${workers}`, batch_size_rows: 3, parallelism: 3, parse_workers: workers };
+    // each state line must already be backed by committed rows when it appears
+    const t = startTarget(config, [], (line) => {
+      const claimed = (JSON.parse(line) as { sent: Record<string, number> }).sent;
+      checks.push(
+        (async () => {
+          for (const s of streams) {
+            const [{ n }] = await db.query<{ n: string }>(`SELECT count(*) AS n FROM wm${workers}.${s}`).catch(() => [{ n: '0' }]);
+            if (Number(n) < claimed[s]) violations.push(`${line}: ${s} has ${n} committed rows`);
+          }
+        })(),
+      );
     });
+    t.child.stdin.end(singer(...lines));
+    const { code } = await t.exited;
+    const out = t.stdout;
     await Promise.all(checks);
     expect(code).toBe(0);
     expect(violations).toEqual([]);
