@@ -108,6 +108,7 @@ async function run(argv: string[], setLogger: (l: Logger) => void, onReader: (r:
     retryBackoffMs: config.retry_backoff_ms,
     statementTimeoutMs: config.statement_timeout_ms,
     lockTimeoutMs: config.lock_timeout_ms,
+    upsertStatement: config.upsert_statement,
     log,
   });
   const started = performance.now();

@@ -84,6 +84,10 @@ export interface TargetPostgresConfig {
     };
   };
   /**
+   * How upsert batches are merged. auto: MERGE on PostgreSQL 15 and later (measured faster), INSERT ... ON CONFLICT before. A MERGE that meets a key inserted concurrently by another session is retried with INSERT ... ON CONFLICT.
+   */
+  upsert_statement?: 'auto' | 'merge' | 'insert_on_conflict';
+  /**
    * Delete rows instead of marking them. A record whose data has a non-null _sdc_deleted_at deletes its row by key (streams with key_properties), and ACTIVATE_VERSION deletes rows of older table versions. Off: rows are kept with _sdc_deleted_at set. Turns add_record_metadata on.
    */
   hard_delete?: boolean;

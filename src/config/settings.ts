@@ -47,6 +47,7 @@ export type ResolvedConfig = TargetPostgresConfig &
       | 'ssl_mode'
       | 'table_prefix'
       | 'name_style'
+      | 'upsert_statement'
       | 'hard_delete'
       | 'activate_version'
       | 'interpret_content_encoding'

@@ -13,6 +13,12 @@ interface PgLikeError extends Error {
 const transientSqlStates = new Set(['57P01', '57P02', '57P03', '40P01', '40001', '53300', '53400', '08000', '08001', '08003', '08004', '08006', '08007']);
 const transientNodeCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
 
+/** The SQLSTATE of a database error (also behind a TargetError), if any. */
+export function sqlStateOf(error: unknown): string | undefined {
+  const e = (error instanceof TargetError ? error.cause : error) as PgLikeError | undefined;
+  return e && typeof e === 'object' ? e.code : undefined;
+}
+
 /** True when retrying the whole batch may succeed. */
 export function isTransient(error: unknown): boolean {
   if (error instanceof TargetError) return error.transient;

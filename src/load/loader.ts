@@ -12,6 +12,7 @@ import {
   buildCopySql,
   buildCreateStagingSql,
   buildDeleteMarkedSql,
+  buildMergeSql,
   buildUpsertLiveSql,
   buildUpsertSql,
   STAGING_TABLE,
@@ -19,7 +20,7 @@ import {
 import { qualified, quoteIdent } from '../sql/quote.js';
 import type { Logger } from '../log.js';
 import { buildAlterColumnTypeSql } from '../sql/ddl.js';
-import { integerOverflow, isTransient, toTargetError, type BatchContext } from './db-errors.js';
+import { integerOverflow, isTransient, sqlStateOf, toTargetError, type BatchContext } from './db-errors.js';
 import { DDL_LOCK, syncTable, type SyncRequest, type SyncResult } from './table-sync.js';
 import { completeOverwrite, prepareOverwrite } from './overwrite.js';
 import { buildHistoryMergeSql } from '../sql/history.js';
@@ -53,6 +54,7 @@ export interface LoaderOptions {
   retryBackoffMs: number;
   statementTimeoutMs?: number;
   lockTimeoutMs?: number;
+  upsertStatement?: 'auto' | 'merge' | 'insert_on_conflict';
   log: Logger;
 }
 
@@ -60,6 +62,10 @@ export interface LoaderOptions {
 export class Loader {
   private pool: pg.Pool;
   private readonly log: Logger;
+  /** server_version_num, known after connect(). */
+  private serverVersion = 0;
+  /** MERGE met a concurrently inserted key once: INSERT ... ON CONFLICT from then on. */
+  private mergeConflicted = false;
 
   constructor(private readonly options: LoaderOptions) {
     this.log = options.log;
@@ -96,6 +102,7 @@ export class Loader {
       client.on('error', onError);
       try {
         const v = await client.query<{ server_version_num: string }>('SHOW server_version_num');
+        this.serverVersion = Number(v.rows[0].server_version_num);
         this.log.info({ server: this.options.connection.display, version: v.rows[0].server_version_num }, 'connected');
       } finally {
         client.off('error', onError);
@@ -131,6 +138,11 @@ export class Loader {
         await this.loadOnce(batch);
         return;
       } catch (e) {
+        if (this.useMerge(batch) && sqlStateOf(e) === '23505') {
+          this.mergeConflicted = true;
+          this.log.warn({ stream: batch.stream }, 'MERGE met a key inserted by another session; upserting with INSERT ... ON CONFLICT from now on');
+          continue;
+        }
         const overflow = widened < 3 * batch.columns.length ? integerOverflow(e, batch.columns) : undefined;
         if (!overflow) throw e;
         const fitsBigint = /^-?\d+$/.test(overflow.value) && BigInt(overflow.value) >= -(2n ** 63n) && BigInt(overflow.value) < 2n ** 63n;
@@ -158,6 +170,8 @@ export class Loader {
       const { schema, table } = batch.table;
       if (batch.merge === 'history') {
         for (const sql of buildHistoryMergeSql(schema, table, batch.columns, batch.dataColumns ?? batch.columns, batch.keyColumns)) await client.query(sql);
+      } else if (this.useMerge(batch)) {
+        await client.query(buildMergeSql(schema, table, batch.columns, batch.keyColumns, batch.orderColumn, batch.hardDelete));
       } else if (batch.hardDelete) {
         await client.query(buildUpsertLiveSql(schema, table, batch.columns, batch.keyColumns, batch.orderColumn));
         await client.query(buildDeleteMarkedSql(schema, table, batch.keyColumns, batch.orderColumn));
@@ -166,6 +180,12 @@ export class Loader {
       }
     });
     this.log.debug({ stream: batch.stream, rows: batch.rowCount, ms: Math.round(performance.now() - started) }, 'batch committed');
+  }
+
+  private useMerge(batch: Batch): boolean {
+    if (batch.merge !== 'upsert' || this.mergeConflicted) return false;
+    const choice = this.options.upsertStatement ?? 'auto';
+    return choice === 'merge' || (choice === 'auto' && this.serverVersion >= 150000);
   }
 
   /**

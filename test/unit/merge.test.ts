@@ -6,6 +6,7 @@ import {
   buildCopySql,
   buildCreateStagingSql,
   buildDeleteMarkedSql,
+  buildMergeSql,
   buildUpsertLiveSql,
   buildUpsertSql,
   STAGING_TABLE,
@@ -121,5 +122,21 @@ describe('ACTIVATE_VERSION builders', () => {
       expect(hasNoInjection(pieces.skeleton)).toBe(true);
       expect(pieces.identifiers.slice(0, 2)).toEqual([name, name]);
     }
+  });
+});
+
+describe('buildMergeSql', () => {
+  it('merges by key with the order guard, deletes marked rows and inserts the rest', () => {
+    expect(buildMergeSql('s', 't', ['id', 'v', '_sdc_deleted_at'], ['id'], '_sdc_sequence', true)).toBe(
+      `MERGE INTO "s"."t" AS t USING ${stage} AS s ON t."id" = s."id"` +
+        ` WHEN MATCHED AND s."_sdc_deleted_at" IS NOT NULL AND (t."_sdc_sequence" IS NULL OR s."_sdc_sequence" IS NULL OR t."_sdc_sequence" <= s."_sdc_sequence") THEN DELETE` +
+        ` WHEN MATCHED AND (t."_sdc_sequence" IS NULL OR s."_sdc_sequence" IS NULL OR t."_sdc_sequence" <= s."_sdc_sequence") THEN UPDATE SET "v" = s."v", "_sdc_deleted_at" = s."_sdc_deleted_at"` +
+        ` WHEN NOT MATCHED AND s."_sdc_deleted_at" IS NULL THEN INSERT ("id", "v", "_sdc_deleted_at") VALUES (s."id", s."v", s."_sdc_deleted_at")`,
+    );
+  });
+
+  it('has no UPDATE branch when every column is a key, and quotes hostile names', () => {
+    const sql = buildMergeSql('s"x', 't', ['a"b'], ['a"b'], undefined, false);
+    expect(sql).toBe(`MERGE INTO "s""x"."t" AS t USING ${stage} AS s ON t."a""b" = s."a""b" WHEN NOT MATCHED THEN INSERT ("a""b") VALUES (s."a""b")`);
   });
 });
