@@ -54,7 +54,7 @@ export interface LoaderOptions {
   retryBackoffMs: number;
   statementTimeoutMs?: number;
   lockTimeoutMs?: number;
-  upsertStatement?: 'auto' | 'merge' | 'insert_on_conflict';
+  upsertStatement?: 'merge' | 'insert_on_conflict';
   log: Logger;
 }
 
@@ -183,9 +183,7 @@ export class Loader {
   }
 
   private useMerge(batch: Batch): boolean {
-    if (batch.merge !== 'upsert' || this.mergeConflicted) return false;
-    const choice = this.options.upsertStatement ?? 'auto';
-    return choice === 'merge' || (choice === 'auto' && this.serverVersion >= 150000);
+    return batch.merge === 'upsert' && !this.mergeConflicted && this.options.upsertStatement === 'merge' && this.serverVersion >= 150000;
   }
 
   /**
