@@ -66,6 +66,7 @@ export class Loader {
   private serverVersion = 0;
   /** MERGE met a concurrently inserted key once: INSERT ... ON CONFLICT from then on. */
   private mergeConflicted = false;
+  private readonly guarded = new WeakSet<PoolClient>();
 
   constructor(private readonly options: LoaderOptions) {
     this.log = options.log;
@@ -98,17 +99,26 @@ export class Loader {
           client = await this.pool.connect();
         } else throw e;
       }
-      const onError = () => undefined;
-      client.on('error', onError);
+      this.guard(client);
       try {
         const v = await client.query<{ server_version_num: string }>('SHOW server_version_num');
         this.serverVersion = Number(v.rows[0].server_version_num);
         this.log.info({ server: this.options.connection.display, version: v.rows[0].server_version_num }, 'connected');
       } finally {
-        client.off('error', onError);
         client.release();
       }
     });
+  }
+
+  /**
+   * A connection lost outside a query (between two queries, or while the pool is closing it) is
+   * reported as an 'error' event on its client; without a listener it would crash the process.
+   * Every client gets one listener for its whole life: the next query on it fails and is retried.
+   */
+  private guard(client: PoolClient): void {
+    if (this.guarded.has(client)) return;
+    this.guarded.add(client);
+    client.on('error', (e: Error) => this.log.debug({ err: e.message }, 'database connection lost'));
   }
 
   /** Brings the table in line with the stream's columns; returns the actual column types. */
@@ -203,14 +213,8 @@ export class Loader {
   private async inTransaction<T>(what: string, ctx: BatchContext, work: (client: PoolClient) => Promise<T>): Promise<T> {
     return this.withRetries(what, ctx, async () => {
       const client = await this.pool.connect();
+      this.guard(client);
       let broken = false;
-      // A connection lost between two queries is reported as an 'error' event on the client;
-      // without a listener it would crash the process. The next query fails and is retried.
-      const onError = (e: Error) => {
-        broken = true;
-        this.log.debug({ err: e.message }, 'database connection lost');
-      };
-      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await work(client);
@@ -224,7 +228,6 @@ export class Loader {
         );
         throw e;
       } finally {
-        client.off('error', onError);
         client.release(broken ? true : undefined);
       }
     });
