@@ -16,11 +16,12 @@ export function buildCreateStagingSql(schema: string, table: string, columns: re
  * Upsert the (already de-duplicated) staging rows into the target by key. With an order column
  * (the stream's bookmark, else _sdc_sequence), a stored row newer than the incoming one is kept.
  */
-export function buildUpsertSql(schema: string, table: string, columns: readonly string[], keyColumns: readonly string[], orderColumn?: string): string {
+export function buildUpsertSql(schema: string, table: string, columns: readonly string[], keyColumns: readonly string[], orderColumn?: string, skipDeleted = false): string {
   const target = qualified(schema, table);
   const cols = columnList(columns);
   const updates = columns.filter((c) => !keyColumns.includes(c));
-  const head = `INSERT INTO ${target} AS t (${cols}) SELECT ${cols} FROM ${quoteIdent(STAGING_TABLE)} ON CONFLICT (${columnList(keyColumns)})`;
+  const where = skipDeleted ? ' WHERE "_sdc_deleted_at" IS NULL' : '';
+  const head = `INSERT INTO ${target} AS t (${cols}) SELECT ${cols} FROM ${quoteIdent(STAGING_TABLE)}${where} ON CONFLICT (${columnList(keyColumns)})`;
   if (updates.length === 0) return `${head} DO NOTHING`;
   const set = updates.map((c) => `${quoteIdent(c)} = EXCLUDED.${quoteIdent(c)}`).join(', ');
   const guard = orderColumn
@@ -40,10 +41,7 @@ export function buildDeleteMarkedSql(schema: string, table: string, keyColumns: 
 
 /** The upsert for hard-delete batches: records marked deleted are not inserted. */
 export function buildUpsertLiveSql(schema: string, table: string, columns: readonly string[], keyColumns: readonly string[], orderColumn?: string): string {
-  return buildUpsertSql(schema, table, columns, keyColumns, orderColumn).replace(
-    ` FROM ${quoteIdent(STAGING_TABLE)} ON CONFLICT`,
-    ` FROM ${quoteIdent(STAGING_TABLE)} WHERE "_sdc_deleted_at" IS NULL ON CONFLICT`,
-  );
+  return buildUpsertSql(schema, table, columns, keyColumns, orderColumn, true);
 }
 
 /** ACTIVATE_VERSION: rows of older (or unknown) table versions are deleted. */

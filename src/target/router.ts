@@ -87,12 +87,7 @@ export class Router {
     if (sink.buffer.size === 0) sink.batchedAt = this.nowIso;
     this.counts.records++;
     if (sink.overwrite) sink.overwrite.records++;
-    const bytes = sink.buffer.bytes;
-    const size = sink.buffer.size;
-    if (!sink.buffer.addBytes(row, line, key, now, order)) this.counts.stale++;
-    this.bufferedBytes += sink.buffer.bytes - bytes;
-    this.bufferedRows += sink.buffer.size - size;
-    if (sink.buffer.size >= this.config.batch_size_rows || sink.buffer.bytes >= this.config.batch_size_bytes) this.flush(sink);
+    if (!this.append(sink, row, line, key, now, order)) this.counts.stale++;
     if (this.bufferedBytes + this.queue.inflightBytes > this.config.max_buffered_bytes) return this.waitForSpace();
   }
 
@@ -167,14 +162,14 @@ export class Router {
   }
 
   /**
-   * Adds an encoded row to a sink and flushes the sink when it holds batch_size_rows rows or
+   * Adds an encoded row (text, or UTF-8 bytes from an encode worker) to a sink and flushes the sink when it holds batch_size_rows rows or
    * batch_size_bytes bytes. (Flushing every stream whenever all of them together reached the
    * limit made 20 interleaved streams commit 20 times as often, and commits cost an fsync.)
    */
-  private append(sink: Sink, row: string, line: number, key: string | undefined, now: number, order?: unknown): boolean {
+  private append(sink: Sink, row: string | Buffer, line: number, key: string | undefined, now: number, order?: unknown): boolean {
     const bytes = sink.buffer.bytes;
     const size = sink.buffer.size;
-    const added = sink.buffer.add(row, line, key, now, order);
+    const added = typeof row === 'string' ? sink.buffer.add(row, line, key, now, order) : sink.buffer.addBytes(row, line, key, now, order);
     this.bufferedBytes += sink.buffer.bytes - bytes;
     this.bufferedRows += sink.buffer.size - size;
     if (sink.buffer.size >= this.config.batch_size_rows || sink.buffer.bytes >= this.config.batch_size_bytes) this.flush(sink);

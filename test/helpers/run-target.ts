@@ -37,7 +37,7 @@ export function runTarget(opts: RunOptions): Promise<RunResult> {
   if (opts.inputFile) args.push('--input', opts.inputFile);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, {
-      env: { ...process.env, ...opts.env, PGPASSWORD: undefined, PGHOST: undefined, ...opts.env },
+      env: { ...process.env, PGPASSWORD: undefined, PGHOST: undefined, ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let out = '';
