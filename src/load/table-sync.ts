@@ -1,23 +1,32 @@
 import type { PoolClient } from 'pg';
 import { InputError } from '../errors.js';
-import type { ColumnSpec } from '../schema/columns.js';
+import { columnOfProperty, type ColumnSpec } from '../schema/columns.js';
 import type { TableName } from '../schema/names.js';
 import { reconcileColumn } from '../schema/widen.js';
 import { mappingComment, needsMappingComment, resolveColumnNames } from '../schema/column-mapping.js';
 import { fitIdentifier } from '../schema/names.js';
 import { buildHistoryCurrentIndexSql } from '../sql/history.js';
-import type { ColumnDef } from '../sql/ddl.js';
 import {
   DESCRIBE_TABLE_SQL,
+  PRIMARY_KEY_NAME_SQL,
+  SCHEMA_EXISTS_SQL,
   buildAddColumnSql,
   buildAddPrimaryKeySql,
   buildAlterColumnTypeSql,
   buildCommentColumnSql,
   buildCreateSchemaSql,
   buildCreateTableSql,
+  buildDropConstraintSql,
+  buildDropNotNullSql,
+  buildReleaseSavepointSql,
+  buildRollbackToSavepointSql,
+  buildSavepointSql,
+  usingExpression,
 } from '../sql/ddl.js';
-import { qualified, quoteIdent } from '../sql/quote.js';
+import { DDL_LOCK_SQL } from '../sql/dialect.js';
+import { qualified } from '../sql/quote.js';
 import type { Logger } from '../log.js';
+import { tableLabel, type SyncRequest, type SyncResult } from './batch.js';
 
 interface ExistingColumn {
   name: string;
@@ -26,29 +35,6 @@ interface ExistingColumn {
   key_position: number | null;
   comment: string | null;
 }
-
-export interface SyncRequest {
-  stream: string;
-  table: TableName;
-  columns: ColumnSpec[];
-  /** Key properties that make the primary key (upsert); empty for none. */
-  primaryKey: string[];
-  /** Table-only columns (history validity), added when missing. */
-  extraColumns?: ColumnDef[];
-  /** History: key properties with one current row each (a unique partial index). */
-  currentKey?: string[];
-}
-
-export interface SyncResult {
-  /** The stream's columns with their final names (a property keeps its column across runs). */
-  columns: ColumnSpec[];
-  /** Actual PostgreSQL type of every column of the table, by name. */
-  types: Map<string, string>;
-  created: boolean;
-}
-
-/** One lock for DDL of all target-postgres processes, so parallel streams never race. */
-export const DDL_LOCK = 0x7470_6764_646c; // "tpgddl"
 
 /**
  * Makes the table fit the plan inside the caller's transaction: creates schema and table, adds
@@ -62,26 +48,26 @@ export async function syncTable(
 ): Promise<SyncResult> {
   const { stream, table: name, columns: planned, primaryKey: keyProperties } = request;
   const extra = request.extraColumns ?? [];
-  await client.query('SELECT pg_advisory_xact_lock($1)', [DDL_LOCK]);
-  const ns = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [name.schema]);
+  await client.query(DDL_LOCK_SQL);
+  const ns = await client.query(SCHEMA_EXISTS_SQL, [name.schema]);
   if (ns.rowCount === 0) await client.query(buildCreateSchemaSql(name.schema));
 
   const existing = (await client.query<ExistingColumn>(DESCRIBE_TABLE_SQL, [name.schema, name.table])).rows;
   const columns = resolveColumnNames(planned, existing);
-  const keyColumns = keyProperties.map((k) => columns.find((c) => c.path.length === 1 && c.path[0] === k)?.name ?? k);
+  const keyColumns = keyProperties.map((k) => columnOfProperty(columns, k) ?? k);
   const comment = async (col: ColumnSpec) => {
     if (needsMappingComment(col)) await client.query(buildCommentColumnSql(name.schema, name.table, col.name, mappingComment(col.path)));
   };
   const currentIndex = async () => {
     if (!request.currentKey?.length) return;
-    const keys = request.currentKey.map((k) => columns.find((c) => c.path.length === 1 && c.path[0] === k)?.name ?? k);
+    const keys = request.currentKey.map((k) => columnOfProperty(columns, k) ?? k);
     await client.query(buildHistoryCurrentIndexSql(name.schema, name.table, fitIdentifier(`${name.table}_current`), keys));
   };
   if (existing.length === 0) {
     await client.query(buildCreateTableSql(name.schema, name.table, [...columns, ...extra], keyColumns));
     for (const col of columns) await comment(col);
     await currentIndex();
-    log.info({ stream, table: `${name.schema}.${name.table}`, columns: columns.length }, 'created table');
+    log.info({ stream, table: tableLabel(name), columns: columns.length }, 'created table');
     return { columns, types: new Map(columns.map((c) => [c.name, c.pgType])), created: true };
   }
 
@@ -95,9 +81,9 @@ export async function syncTable(
       log.info({ stream, column: col.name, type: col.pgType }, 'added column');
       continue;
     }
-    const change = reconcileColumn(col.name, current, col.pgType);
+    const change = reconcileColumn(current, col.pgType);
     if (change.action === 'alter') {
-      await client.query(buildAlterColumnTypeSql(name.schema, name.table, col.name, change.pgType, change.using));
+      await client.query(buildAlterColumnTypeSql(name.schema, name.table, col.name, change.pgType, usingExpression(col.name, change.pgType, change.convert)));
       types.set(col.name, change.pgType);
       log.info({ stream, column: col.name, from: current, to: change.pgType }, 'widened column');
     }
@@ -118,26 +104,20 @@ export async function syncTable(
 }
 
 async function moveKey(client: PoolClient, name: TableName, from: string[], to: string[], stream: string, log: Logger): Promise<void> {
-  const table = qualified(name.schema, name.table);
-  await client.query('SAVEPOINT move_key');
+  await client.query(buildSavepointSql('move_key'));
   try {
     if (from.length) {
-      const con = await client.query<{ conname: string }>(
-        `SELECT conname FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'p'`,
-        [table],
-      );
-      if (con.rows[0]) await client.query(`ALTER TABLE ${table} DROP CONSTRAINT ${quoteIdent(con.rows[0].conname)}`);
-      for (const col of from.filter((c) => !to.includes(c))) {
-        await client.query(`ALTER TABLE ${table} ALTER COLUMN ${quoteIdent(col)} DROP NOT NULL`);
-      }
+      const con = await client.query<{ conname: string }>(PRIMARY_KEY_NAME_SQL, [qualified(name.schema, name.table)]);
+      if (con.rows[0]) await client.query(buildDropConstraintSql(name.schema, name.table, con.rows[0].conname));
+      for (const col of from.filter((c) => !to.includes(c))) await client.query(buildDropNotNullSql(name.schema, name.table, col));
     }
     await client.query(buildAddPrimaryKeySql(name.schema, name.table, to));
-    await client.query('RELEASE SAVEPOINT move_key');
+    await client.query(buildReleaseSavepointSql('move_key'));
     log.info({ stream, from, to }, 'moved primary key');
   } catch (e) {
-    await client.query('ROLLBACK TO SAVEPOINT move_key');
+    await client.query(buildRollbackToSavepointSql('move_key'));
     throw new InputError(
-      `key_properties are now (${to.join(', ')}) but table ${name.schema}.${name.table} ` +
+      `key_properties are now (${to.join(', ')}) but table ${tableLabel(name)} ` +
         (from.length ? `has primary key (${from.join(', ')})` : 'has no primary key') +
         ` and its rows cannot take the new key (${(e as Error).message}). Remove the duplicate or null key rows, or drop the table to reload it.`,
       { stream },

@@ -66,6 +66,11 @@ function leaves(properties: Record<string, JsonSchema>, opts: ColumnPlanOptions,
   return out;
 }
 
+/** The column a top-level property loads into, if any. */
+export function columnOfProperty(columns: readonly ColumnSpec[], property: string): string | undefined {
+  return columns.find((c) => c.path.length === 1 && c.path[0] === property)?.name;
+}
+
 /** Turns a stream's JSON Schema into the columns it loads. */
 export function buildColumnPlan(schema: JsonSchema, keyProperties: string[], opts: ColumnPlanOptions): ColumnPlan {
   const props = { ...(schema.properties ?? {}) };
@@ -83,9 +88,6 @@ export function buildColumnPlan(schema: JsonSchema, keyProperties: string[], opt
   if (opts.metadata) {
     for (const [field, type] of METADATA_COLUMNS) columns.push({ name: field, path: [], metadata: field, pgType: type });
   }
-  const keyColumns = keyProperties.map((k) => {
-    const col = columns.find((c) => c.path.length === 1 && c.path[0] === k);
-    return col ? col.name : k;
-  });
+  const keyColumns = keyProperties.map((k) => columnOfProperty(columns, k) ?? k);
   return { columns, keyColumns };
 }

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
+import { MAX_IDENTIFIER_BYTES } from '../sql/dialect.js';
 
 export type NameStyle = 'preserve' | 'lower' | 'snake';
 
 /** PostgreSQL's identifier limit (NAMEDATALEN - 1), in bytes. */
-export const MAX_IDENTIFIER_BYTES = 63;
+export { MAX_IDENTIFIER_BYTES };
 
 export function shortHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 8);

@@ -1,7 +1,7 @@
-import { quoteIdent } from '../sql/quote.js';
+import type { ColumnConversion } from '../sql/ddl.js';
 
 /** What to do with an existing column when the stream wants `desired`. */
-export type ColumnChange = { action: 'keep' } | { action: 'alter'; pgType: string; using: string };
+export type ColumnChange = { action: 'keep' } | { action: 'alter'; pgType: string; convert: ColumnConversion };
 
 const aliases: Record<string, string> = {
   int2: 'smallint',
@@ -43,34 +43,33 @@ const isJson = (t: string) => t === 'jsonb' || t === 'json';
  * (smallint → integer → bigint → numeric, date → timestamptz, scalar → text, anything →
  * jsonb when objects or arrays are now allowed) and keeps a wider column on narrowing.
  */
-export function reconcileColumn(column: string, existingType: string, desiredType: string): ColumnChange {
+export function reconcileColumn(existingType: string, desiredType: string): ColumnChange {
   const existing = normalizeType(existingType);
   const desired = normalizeType(desiredType);
-  const col = quoteIdent(column);
   if (existing === desired || isJson(existing)) return { action: 'keep' };
-  if (isJson(desired)) return { action: 'alter', pgType: 'jsonb', using: `to_jsonb(${col})` };
+  if (isJson(desired)) return { action: 'alter', pgType: 'jsonb', convert: 'to_jsonb' };
   if (existing.endsWith('[]') || desired.endsWith('[]')) {
     if (isTextual(existing) && desired.endsWith('[]')) return { action: 'keep' };
-    return { action: 'alter', pgType: 'jsonb', using: `to_jsonb(${col})` };
+    return { action: 'alter', pgType: 'jsonb', convert: 'to_jsonb' };
   }
   if (isTextual(existing)) return { action: 'keep' };
-  if (isLimitedText(existing)) return { action: 'alter', pgType: 'text', using: `${col}::text` };
+  if (isLimitedText(existing)) return { action: 'alter', pgType: 'text', convert: 'cast' };
   const re = rank(existing);
   const rd = rank(desired);
   if (re !== undefined && rd !== undefined) {
-    const toNumeric: ColumnChange = { action: 'alter', pgType: 'numeric', using: `${col}::numeric` };
+    const toNumeric: ColumnChange = { action: 'alter', pgType: 'numeric', convert: 'cast' };
     if (existing === 'numeric') return { action: 'keep' };
     if (existing.startsWith('numeric')) return toNumeric;
     const holds = floatHolds[existing];
     if (holds) return holds.includes(desired) ? { action: 'keep' } : toNumeric;
     if (rd <= re) return { action: 'keep' };
     if (desired === 'real' || desired === 'double precision') return toNumeric;
-    return { action: 'alter', pgType: desired, using: `${col}::${desired}` };
+    return { action: 'alter', pgType: desired, convert: 'cast' };
   }
   if (existing === 'date' && (desired === 'timestamptz' || desired === 'timestamp')) {
-    return { action: 'alter', pgType: 'timestamptz', using: `${col}::timestamptz` };
+    return { action: 'alter', pgType: 'timestamptz', convert: 'cast' };
   }
   if ((existing === 'timestamptz' || existing === 'timestamp') && desired === 'date') return { action: 'keep' };
   if (existing === 'timestamp' && desired === 'timestamptz') return { action: 'keep' };
-  return { action: 'alter', pgType: 'text', using: `${col}::text` };
+  return { action: 'alter', pgType: 'text', convert: 'cast' };
 }

@@ -45,3 +45,45 @@ JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_index i ON i.indrelid = c.oid AND i.indisprimary
 WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attnum`;
+
+export const SCHEMA_EXISTS_SQL = 'SELECT 1 FROM pg_namespace WHERE nspname = $1';
+
+export const TABLE_EXISTS_SQL = 'SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2';
+
+/** The name of a table's primary key constraint ($1: the qualified table name). */
+export const PRIMARY_KEY_NAME_SQL = `SELECT conname FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'p'`;
+
+/** A table's comment ($1: the qualified table name). */
+export const TABLE_COMMENT_SQL = `SELECT obj_description($1::regclass, 'pg_class') AS c`;
+
+export function buildDropConstraintSql(schema: string, table: string, constraint: string): string {
+  return `ALTER TABLE ${qualified(schema, table)} DROP CONSTRAINT ${quoteIdent(constraint)}`;
+}
+
+export function buildDropNotNullSql(schema: string, table: string, column: string): string {
+  return `ALTER TABLE ${qualified(schema, table)} ALTER COLUMN ${quoteIdent(column)} DROP NOT NULL`;
+}
+
+export function buildCommentTableSql(schema: string, table: string, comment: string): string {
+  return `COMMENT ON TABLE ${qualified(schema, table)} IS ${quoteLiteral(comment)}`;
+}
+
+/** How a widened column's old values become the new type. */
+export type ColumnConversion = 'cast' | 'to_jsonb';
+
+/** The USING expression of a column type change. */
+export function usingExpression(column: string, pgType: string, conversion: ColumnConversion): string {
+  return conversion === 'to_jsonb' ? `to_jsonb(${quoteIdent(column)})` : `${quoteIdent(column)}::${pgType}`;
+}
+
+export function buildSavepointSql(name: string): string {
+  return `SAVEPOINT ${quoteIdent(name)}`;
+}
+
+export function buildReleaseSavepointSql(name: string): string {
+  return `RELEASE SAVEPOINT ${quoteIdent(name)}`;
+}
+
+export function buildRollbackToSavepointSql(name: string): string {
+  return `ROLLBACK TO SAVEPOINT ${quoteIdent(name)}`;
+}

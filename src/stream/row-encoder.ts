@@ -7,8 +7,10 @@ import { isDateTime } from './formats.js';
 export interface RecordMeta {
   extractedAt: string | undefined;
   receivedAt: string;
-  batchedAt: string;
-  sequence: number;
+  /** Only when the encoder is given an _sdc_batched_at column (the record pipeline stamps it in the buffer instead). */
+  batchedAt?: string;
+  /** Only when the encoder is given an _sdc_sequence column (likewise). */
+  sequence?: number;
   tableVersion: unknown;
   /** The run's start (epoch milliseconds) as text: the same for every record. */
   syncStartedAt: string;
@@ -23,7 +25,7 @@ function metadataEncoder(field: MetadataField): (record: Record<string, unknown>
     case '_sdc_received_at':
       return (_r, m) => m.receivedAt;
     case '_sdc_batched_at':
-      return (_r, m) => m.batchedAt;
+      return (_r, m) => m.batchedAt ?? '';
     case '_sdc_deleted_at':
       // A deletion marker that is not a timestamp still marks a deletion: it is recorded as
       // the time the record was received.
@@ -33,7 +35,7 @@ function metadataEncoder(field: MetadataField): (record: Record<string, unknown>
         return typeof v === 'string' && isDateTime(v) ? quoteCsv(v) : m.receivedAt;
       };
     case '_sdc_sequence':
-      return (_r, m) => String(m.sequence);
+      return (_r, m) => (m.sequence === undefined ? '' : String(m.sequence));
     case '_sdc_table_version':
       return (_r, m) => {
         const v = m.tableVersion;
@@ -78,8 +80,6 @@ export function compileRowEncoder(columns: ReadonlyArray<ColumnSpec & { actualTy
     if (c.metadata) {
       const inline: Partial<Record<string, string>> = {
         _sdc_received_at: 's += m.receivedAt;',
-        _sdc_batched_at: 's += m.batchedAt;',
-        _sdc_sequence: 's += m.sequence;',
         _sdc_sync_started_at: 's += m.syncStartedAt;',
       };
       body.push(`${sep} ${inline[c.metadata] ?? `s += ${helper(metadataEncoder(c.metadata))}(r, m);`}`);

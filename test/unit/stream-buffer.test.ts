@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StreamBuffer } from '../../src/target/stream-buffer.js';
+import { StreamBuffer } from '../../src/batch/stream-buffer.js';
 
 const text = (chunks: Buffer[]) => Buffer.concat(chunks).toString('utf8');
 
@@ -7,12 +7,12 @@ describe('StreamBuffer.add', () => {
   it('counts rows and bytes and remembers the first line and time', () => {
     const b = new StreamBuffer();
     expect(b.size).toBe(0);
-    expect(b.firstLine).toBe(Infinity);
+    expect(b.firstSeq).toBe(Infinity);
     b.add('1,"a"\n', 3, undefined, 1000);
     b.add('2,"b"\n', 4, undefined, 2000);
     expect(b.size).toBe(2);
     expect(b.bytes).toBe(12);
-    expect(b.firstLine).toBe(3);
+    expect(b.firstSeq).toBe(3);
     expect(b.openedAt).toBe(1000);
   });
 
@@ -72,8 +72,8 @@ describe('StreamBuffer: last record wins by key', () => {
     const b = new StreamBuffer();
     b.add('1,"a"\n', 5, '1', 0);
     b.add('1,"b"\n', 9, '1', 0);
-    expect(b.firstLine).toBeLessThanOrEqual(5);
-    expect(b.take().firstLine).toBeLessThanOrEqual(5);
+    expect(b.firstSeq).toBeLessThanOrEqual(5);
+    expect(b.take().firstSeq).toBeLessThanOrEqual(5);
   });
 });
 
@@ -84,11 +84,11 @@ describe('StreamBuffer.take', () => {
     b.add('b\n', 11, undefined, 8);
     const taken = b.take();
     expect(text(taken.chunks)).toBe('a\nb\n');
-    expect(taken).toMatchObject({ lines: [10, 11], rowCount: 2, bytes: 4, firstLine: 10 });
+    expect(taken).toMatchObject({ lines: [10, 11], rowCount: 2, bytes: 4, firstSeq: 10 });
     expect(b.size).toBe(0);
     expect(b.bytes).toBe(0);
-    expect(b.firstLine).toBe(Infinity);
-    expect(b.take()).toEqual({ chunks: [], lines: [], rowCount: 0, bytes: 0, firstLine: Infinity });
+    expect(b.firstSeq).toBe(Infinity);
+    expect(b.take()).toEqual({ chunks: [], lines: [], seqs: [], rowCount: 0, bytes: 0, firstSeq: Infinity });
   });
 
   it('starts a new batch (first line, opened time) after take()', () => {
@@ -96,7 +96,7 @@ describe('StreamBuffer.take', () => {
     b.add('a\n', 1, undefined, 100);
     b.take();
     b.add('b\n', 2, undefined, 200);
-    expect(b.firstLine).toBe(2);
+    expect(b.firstSeq).toBe(2);
     expect(b.openedAt).toBe(200);
   });
 
@@ -162,7 +162,7 @@ describe('StreamBuffer.dropFrom', () => {
     b.dropFrom(5);
     expect(b.size).toBe(0);
     expect(b.bytes).toBe(0);
-    expect(b.firstLine).toBe(Infinity);
+    expect(b.firstSeq).toBe(Infinity);
   });
 
   it('leaves keyed buffers alone', () => {

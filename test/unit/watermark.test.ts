@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ExactNumber, parseJsonLine } from '../../src/protocol/exact-json.js';
-import { StateWatermark } from '../../src/target/watermark.js';
+import { StateWatermark } from '../../src/state/watermark.js';
 
 describe('StateWatermark: release rules', () => {
   it('releases a state once no uncommitted record is older than it', () => {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeType, reconcileColumn } from '../../src/schema/widen.js';
+import { usingExpression } from '../../src/sql/ddl.js';
+import { normalizeType, reconcileColumn as decide } from '../../src/schema/widen.js';
+
+/** The decision for column "c", with its USING expression as the DDL builder writes it. */
+function reconcileColumn(column: string, existing: string, desired: string) {
+  const change = decide(existing, desired);
+  return change.action === 'keep' ? change : { action: 'alter', pgType: change.pgType, using: usingExpression(column, change.pgType, change.convert) };
+}
 
 const keep = { action: 'keep' };
 const alter = (pgType: string, using: string) => ({ action: 'alter', pgType, using });

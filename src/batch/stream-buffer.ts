@@ -1,3 +1,5 @@
+import { stampPrefix } from '../stream/record-metadata.js';
+
 /** Orders two bookmark values: numbers numerically, date-times as instants, else as text. */
 export function compareOrder(a: unknown, b: unknown): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
@@ -17,53 +19,87 @@ export function compareOrder(a: unknown, b: unknown): number {
  * a later record with the same key replaces the earlier one (last record wins), so the batch
  * reaching PostgreSQL holds each key once; with an order value (the stream's bookmark), a
  * record older than the one held is dropped instead.
+ *
+ * Rows are placed by their record sequence number (the order of the input); each also keeps
+ * its input line, for error messages. A stamped buffer (a stream with metadata columns) leads
+ * every row with its _sdc_sequence and _sdc_batched_at (see stream/record-metadata.ts).
  */
 const CHUNK_BYTES = 1 << 20;
+
+export interface BufferOptions {
+  /** Stamp rows with _sdc_sequence (this base + the record's sequence) and _sdc_batched_at. */
+  stamp?: { sequenceBase: number };
+}
+
+export interface TakenRows {
+  chunks: Buffer[];
+  /** Input line of each row, in COPY order. */
+  lines: number[];
+  /** Record sequence of each row, in COPY order. */
+  seqs: number[];
+  rowCount: number;
+  bytes: number;
+  firstSeq: number;
+}
 
 export class StreamBuffer {
   /** Filled chunks, and the one being written. */
   private chunks: Buffer[] = [];
   private current: Buffer | null = null;
   private pos = 0;
-  /** Per row: chunk index, start offset, byte length (-1 when replaced), input line. */
+  /** Per row: chunk index, start offset, byte length (-1 when replaced), sequence and input line. */
   private rowChunk: number[] = [];
   private rowStart: number[] = [];
   private rowBytes: number[] = [];
+  private seqs: number[] = [];
   private lines: number[] = [];
   private keys = new Map<string, number>();
   private orders = new Map<string, unknown>();
   private live = 0;
   private replaced = 0;
+  private batchedAt = '';
   bytes = 0;
-  firstLine = Infinity;
+  firstSeq = Infinity;
   openedAt = 0;
+
+  constructor(private readonly options: BufferOptions = {}) {}
 
   get size(): number {
     return this.live;
   }
 
   /**
-   * Adds a row (encoded straight into UTF-8 buffers, no per-row copies); returns false when it
-   * was dropped as older than the row held for its key.
+   * Adds a row (text, or UTF-8 bytes from an encode worker), written straight into the chunk
+   * buffers; returns false when it was dropped as older than the row held for its key.
    */
-  add(row: string, line: number, key: string | undefined, now: number, order?: unknown): boolean {
-    if (!this.admit(line, key, now, order)) return false;
+  add(row: string | Uint8Array, seq: number, key: string | undefined, now: number, order?: unknown, line: number = seq): boolean {
+    if (!this.admit(seq, key, now, order)) return false;
+    const prefix = this.options.stamp ? stampPrefix(this.options.stamp.sequenceBase + seq, this.batchedAt) : '';
     // a UTF-16 code unit takes at most 3 UTF-8 bytes
-    if (this.current === null || this.current.length - this.pos < row.length * 3) this.newChunk(row.length * 3);
-    this.record(line, this.current!.write(row, this.pos, 'utf8'));
+    const most = prefix.length + (typeof row === 'string' ? row.length * 3 : row.length);
+    if (this.current === null || this.current.length - this.pos < most) this.newChunk(most);
+    const out = this.current!;
+    let n = prefix ? out.write(prefix, this.pos, 'latin1') : 0;
+    if (typeof row === 'string') n += out.write(row, this.pos + n, 'utf8');
+    else {
+      out.set(row, this.pos + n);
+      n += row.length;
+    }
+    this.record(seq, line, n);
     return true;
   }
 
   /** Key bookkeeping before a row is written: false when an older record of its key is dropped. */
-  private admit(line: number, key: string | undefined, now: number, order: unknown): boolean {
+  private admit(seq: number, key: string | undefined, now: number, order: unknown): boolean {
     if (key !== undefined && order != null) {
       const held = this.orders.get(key);
       if (held != null && compareOrder(order, held) < 0) return false;
       this.orders.set(key, order);
     }
-    if (this.lines.length === 0) {
-      this.firstLine = line;
+    if (this.seqs.length === 0) {
+      this.firstSeq = seq;
       this.openedAt = now;
+      if (this.options.stamp) this.batchedAt = new Date(now).toISOString();
     }
     if (key !== undefined) {
       const previous = this.keys.get(key);
@@ -73,29 +109,21 @@ export class StreamBuffer {
         this.replaced++;
         this.live--;
       }
-      this.keys.set(key, this.lines.length);
+      this.keys.set(key, this.seqs.length);
     }
     return true;
   }
 
   /** Books the row just written at `pos` (n bytes). */
-  private record(line: number, n: number): void {
+  private record(seq: number, line: number, n: number): void {
     this.rowChunk.push(this.chunks.length);
     this.rowStart.push(this.pos);
     this.rowBytes.push(n);
+    this.seqs.push(seq);
     this.lines.push(line);
     this.pos += n;
     this.bytes += n;
     this.live++;
-  }
-
-  /** Adds a row already encoded as UTF-8 bytes (by an encode worker). */
-  addBytes(row: Buffer, line: number, key: string | undefined, now: number, order?: unknown): boolean {
-    if (!this.admit(line, key, now, order)) return false;
-    if (this.current === null || this.current.length - this.pos < row.length) this.newChunk(row.length);
-    row.copy(this.current!, this.pos);
-    this.record(line, row.length);
-    return true;
   }
 
   private newChunk(atLeast: number): void {
@@ -105,16 +133,16 @@ export class StreamBuffer {
   }
 
   /**
-   * Drops the rows that came at or after `line` (after a bad line, nothing past it may be
+   * Drops the rows from sequence `seq` on (after a bad record, nothing past it may be
    * committed). Only for buffers without keys: a keyed buffer may have replaced earlier rows.
    */
-  dropFrom(line: number): void {
+  dropFrom(seq: number): void {
     if (this.keys.size) return;
-    let i = this.lines.length;
-    while (i > 0 && this.lines[i - 1] >= line) i--;
-    if (i === this.lines.length) return;
-    for (let j = i; j < this.lines.length; j++) this.bytes -= this.rowBytes[j];
-    this.live -= this.lines.length - i;
+    let i = this.seqs.length;
+    while (i > 0 && this.seqs[i - 1] >= seq) i--;
+    if (i === this.seqs.length) return;
+    for (let j = i; j < this.seqs.length; j++) this.bytes -= this.rowBytes[j];
+    this.live -= this.seqs.length - i;
     if (i === 0) {
       this.reset();
       return;
@@ -127,25 +155,28 @@ export class StreamBuffer {
     if (start > 0) this.chunks.push(all[chunk].subarray(0, start));
     this.current = null;
     this.pos = 0;
-    this.rowChunk.length = this.rowStart.length = this.rowBytes.length = this.lines.length = i;
+    this.rowChunk.length = this.rowStart.length = this.rowBytes.length = this.seqs.length = this.lines.length = i;
   }
 
-  /** Hands over the rows as buffers (with the input line of each row) and empties the buffer. */
-  take(): { chunks: Buffer[]; lines: number[]; rowCount: number; bytes: number; firstLine: number } {
+  /** Hands over the rows as buffers (with the sequence and input line of each row) and empties the buffer. */
+  take(): TakenRows {
     const all = this.current && this.pos > 0 ? [...this.chunks, this.current.subarray(0, this.pos)] : this.chunks;
     let chunks: Buffer[];
     let lines: number[];
+    let seqs: number[];
     if (this.replaced === 0) {
       chunks = all;
       lines = this.lines;
+      seqs = this.seqs;
     } else {
       // skip replaced rows: consecutive live rows of one chunk become one slice
       chunks = [];
       lines = [];
+      seqs = [];
       let runChunk = -1;
       let runStart = 0;
       let runEnd = 0;
-      for (let i = 0; i < this.lines.length; i++) {
+      for (let i = 0; i < this.seqs.length; i++) {
         if (this.rowBytes[i] < 0) continue;
         const c = this.rowChunk[i];
         const start = this.rowStart[i];
@@ -157,10 +188,11 @@ export class StreamBuffer {
           runEnd = start + this.rowBytes[i];
         }
         lines.push(this.lines[i]);
+        seqs.push(this.seqs[i]);
       }
       if (runChunk >= 0) chunks.push(all[runChunk].subarray(runStart, runEnd));
     }
-    const out = { chunks, lines, rowCount: this.live, bytes: this.bytes, firstLine: this.firstLine };
+    const out = { chunks, lines, seqs, rowCount: this.live, bytes: this.bytes, firstSeq: this.firstSeq };
     this.reset();
     return out;
   }
@@ -175,12 +207,13 @@ export class StreamBuffer {
     this.rowChunk = [];
     this.rowStart = [];
     this.rowBytes = [];
+    this.seqs = [];
     this.lines = [];
     this.keys.clear();
     this.orders.clear();
     this.live = 0;
     this.replaced = 0;
     this.bytes = 0;
-    this.firstLine = Infinity;
+    this.firstSeq = Infinity;
   }
 }

@@ -1,5 +1,7 @@
 import type { PoolClient } from 'pg';
-import { fitIdentifier, shortHash, type TableName } from '../schema/names.js';
+import { fitIdentifier, shortHash, type TableName } from '../../schema/names.js';
+import { SCHEMA_EXISTS_SQL, TABLE_COMMENT_SQL, TABLE_EXISTS_SQL, buildCommentTableSql } from '../../sql/ddl.js';
+import { DDL_LOCK_SQL } from '../../sql/dialect.js';
 import {
   buildCopyGrantsQuery,
   buildCreateLikeSql,
@@ -7,9 +9,14 @@ import {
   buildGrantSql,
   buildLockTableSql,
   buildRenameTableSql,
-} from '../sql/overwrite.js';
-import { qualified, quoteLiteral } from '../sql/quote.js';
-import { DDL_LOCK } from './table-sync.js';
+} from '../../sql/overwrite.js';
+import { qualified } from '../../sql/quote.js';
+
+/*
+ * load_method overwrite: each cycle loads (append or upsert, by the stream's keys) into a
+ * fresh table built like the live one, then swaps it in; the route side runs the cycle
+ * (route/overwrite-cycle.ts), these are its two database steps.
+ */
 
 /** Names of the fresh and retired tables of an overwrite (stable per table, at most 63 bytes). */
 export function overwriteNames(live: TableName): { fresh: string; retired: string } {
@@ -18,7 +25,7 @@ export function overwriteNames(live: TableName): { fresh: string; retired: strin
 }
 
 async function exists(client: PoolClient, schema: string, table: string): Promise<boolean> {
-  const r = await client.query('SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2', [schema, table]);
+  const r = await client.query(TABLE_EXISTS_SQL, [schema, table]);
   return (r.rowCount ?? 0) > 0;
 }
 
@@ -27,9 +34,9 @@ async function exists(client: PoolClient, schema: string, table: string): Promis
  * (columns, defaults, indexes, comments). A fresh table left by an interrupted run is dropped.
  */
 export async function prepareOverwrite(client: PoolClient, live: TableName): Promise<TableName> {
-  await client.query('SELECT pg_advisory_xact_lock($1)', [DDL_LOCK]);
+  await client.query(DDL_LOCK_SQL);
   const { fresh } = overwriteNames(live);
-  const schemaExists = (await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [live.schema])).rowCount;
+  const schemaExists = (await client.query(SCHEMA_EXISTS_SQL, [live.schema])).rowCount;
   if (schemaExists) {
     await client.query(buildDropTableSql(live.schema, fresh));
     if (await exists(client, live.schema, live.table)) await client.query(buildCreateLikeSql(live.schema, fresh, live.table));
@@ -42,13 +49,13 @@ export async function prepareOverwrite(client: PoolClient, live: TableName): Pro
  * and then see the new rows; they never see it empty or half loaded. Grants carry over.
  */
 export async function completeOverwrite(client: PoolClient, live: TableName, fresh: TableName): Promise<void> {
-  await client.query('SELECT pg_advisory_xact_lock($1)', [DDL_LOCK]);
+  await client.query(DDL_LOCK_SQL);
   const { retired } = overwriteNames(live);
   if (await exists(client, live.schema, live.table)) {
     const grants = await client.query<{ privilege_type: string; grantee: string; is_grantable: boolean }>(buildCopyGrantsQuery(live.schema, live.table));
     for (const g of grants.rows) await client.query(buildGrantSql(fresh.schema, fresh.table, g.privilege_type, g.grantee, g.is_grantable));
-    const comment = await client.query<{ c: string | null }>('SELECT obj_description($1::regclass, $2) AS c', [qualified(live.schema, live.table), 'pg_class']);
-    if (comment.rows[0]?.c) await client.query(`COMMENT ON TABLE ${qualified(fresh.schema, fresh.table)} IS ${quoteLiteral(comment.rows[0].c)}`);
+    const comment = await client.query<{ c: string | null }>(TABLE_COMMENT_SQL, [qualified(live.schema, live.table)]);
+    if (comment.rows[0]?.c) await client.query(buildCommentTableSql(fresh.schema, fresh.table, comment.rows[0].c));
     await client.query(buildLockTableSql(live.schema, live.table));
     await client.query(buildRenameTableSql(live.schema, live.table, retired));
     await client.query(buildRenameTableSql(fresh.schema, fresh.table, live.table));

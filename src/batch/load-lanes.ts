@@ -1,5 +1,3 @@
-import { TargetError } from '../errors.js';
-import { toTargetError } from '../load/db-errors.js';
 import type { TableName } from '../schema/names.js';
 
 /** One stream's (or dead-letter table's) line of database work, run strictly in order. */
@@ -7,9 +5,9 @@ export interface Lane {
   name: string;
   table: TableName;
   chain: Promise<void>;
-  /** Work handed to the database and not yet committed, oldest first. */
-  inflight: Array<{ firstLine: number; bytes: number }>;
-  /** Lines whose states must wait for something else than a batch (an overwrite swap). */
+  /** Work handed to the database and not yet committed, oldest first, by its first record sequence. */
+  inflight: Array<{ firstSeq: number; bytes: number }>;
+  /** Sequences whose states must wait for something else than a batch (an overwrite swap). */
   holds: number[];
   failed: boolean;
 }
@@ -22,19 +20,19 @@ export function newLane(name: string, table: TableName): Lane {
  * Orders database work per lane (lanes run in parallel, bounded by the connection pool), counts
  * the bytes in flight, keeps the first failure, and wakes waiters when work settles.
  */
-export class LoadQueue {
+export class LoadLanes {
   inflightBytes = 0;
-  fatal: TargetError | undefined;
+  fatal: Error | undefined;
   private waiters: Array<() => void> = [];
 
   constructor(private readonly onCommitted: () => void) {}
 
   /**
-   * Runs `work` after the lane's earlier work. Until it commits, states after `firstLine` wait;
+   * Runs `work` after the lane's earlier work. Until it commits, states after `firstSeq` wait;
    * a failure stops the lane and the run.
    */
-  enqueue(lane: Lane, firstLine: number, bytes: number, lines: number[] | undefined, work: (entry: { firstLine: number }) => Promise<unknown>): void {
-    const entry = { firstLine, bytes };
+  enqueue(lane: Lane, firstSeq: number, bytes: number, work: (entry: { firstSeq: number }) => Promise<unknown>): void {
+    const entry = { firstSeq, bytes };
     lane.inflight.push(entry);
     this.inflightBytes += bytes;
     lane.chain = lane.chain
@@ -47,19 +45,19 @@ export class LoadQueue {
       })
       .catch((e: unknown) => {
         lane.failed = true;
-        this.fail(toTargetError(e, { stream: lane.name, table: `${lane.table.schema}.${lane.table.table}`, lines }));
+        this.fail(e instanceof Error ? e : new Error(String(e)));
       })
       .finally(() => this.wake());
   }
 
-  /** The line of the oldest uncommitted work of a lane (Infinity when none). */
+  /** The sequence of the oldest uncommitted work of a lane (Infinity when none). */
   static oldest(lane: Lane): number {
-    let oldest = lane.inflight.length ? lane.inflight[0].firstLine : Infinity;
+    let oldest = lane.inflight.length ? lane.inflight[0].firstSeq : Infinity;
     for (const h of lane.holds) if (h < oldest) oldest = h;
     return oldest;
   }
 
-  fail(error: TargetError): TargetError {
+  fail(error: Error): Error {
     this.fatal ??= error;
     this.wake();
     return this.fatal;

@@ -3,18 +3,7 @@ import { InputError } from '../errors.js';
 import type { SchemaMessage } from '../protocol/messages.js';
 import { buildColumnPlan, type ColumnSpec } from '../schema/columns.js';
 import { tableNameFor, type TableName } from '../schema/names.js';
-import type { ColumnDef } from '../sql/ddl.js';
-
-export type LoadMethod = 'append-only' | 'upsert' | 'overwrite' | 'history';
-/** How a batch's rows meet the table. */
-export type MergeMode = 'append' | 'upsert' | 'history';
-
-/** Columns a history table has besides the stream's: filled by the merge, not by COPY. */
-export const HISTORY_COLUMNS: ColumnDef[] = [
-  { name: '_sdc_valid_from', pgType: 'timestamptz' },
-  { name: '_sdc_valid_to', pgType: 'timestamptz' },
-  { name: '_sdc_is_current', pgType: 'boolean' },
-];
+import { mergeModeFor, type LoadMethod, type MergeMode } from '../load/batch.js';
 
 /** Everything decided about a stream from its SCHEMA message and the config. */
 export interface StreamPlan {
@@ -27,8 +16,6 @@ export interface StreamPlan {
   overwrite: boolean;
   metadata: boolean;
   columns: ColumnSpec[];
-  /** Table-only columns (history). */
-  extraColumns: ColumnDef[];
   /** The bookmark property that orders records of one key (upsert), if the tap names one. */
   bookmark?: string;
   /** Something the user should know (a fallback), for the log. */
@@ -52,7 +39,7 @@ export function planStream(config: ResolvedConfig, message: SchemaMessage, line:
     notice = `load_method ${method} needs key_properties; the stream has none, so it is loaded append-only`;
     method = 'append-only';
   }
-  const merge: MergeMode = method === 'history' ? 'history' : method === 'append-only' || keys.length === 0 ? 'append' : 'upsert';
+  const merge = mergeModeFor(method, keys);
   const metadata = config.add_record_metadata || config.hard_delete || method === 'history';
   const plan = buildColumnPlan(message.schema, keys, {
     flatten: config.flattening_enabled,
@@ -74,7 +61,6 @@ export function planStream(config: ResolvedConfig, message: SchemaMessage, line:
     overwrite: method === 'overwrite',
     metadata,
     columns: plan.columns,
-    extraColumns: method === 'history' ? HISTORY_COLUMNS : [],
     bookmark,
     notice,
   };

@@ -1,4 +1,4 @@
-import type { Batch } from './loader.js';
+import type { Batch } from '../load/batch.js';
 
 /**
  * The first `rows` rows of a batch. Rows are CSV lines as this target writes them: a newline
@@ -20,5 +20,5 @@ export function batchPrefix(batch: Batch, rows: number): Batch {
     }
     chunks.push(chunk);
   }
-  return { ...batch, chunks, rowCount: Math.min(rows, batch.rowCount), lines: batch.lines.slice(0, rows) };
+  return { ...batch, chunks, rowCount: Math.min(rows, batch.rowCount), lines: batch.lines.slice(0, rows), seqs: batch.seqs.slice(0, rows) };
 }

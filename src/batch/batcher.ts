@@ -1,0 +1,154 @@
+import { InputError } from '../errors.js';
+import type { Batch, LoadTarget } from '../load/batch.js';
+import { batchPrefix } from './batch-prefix.js';
+import { isFull, isStale, overMemory, type FlushLimits } from './flush-policy.js';
+import { LoadLanes, type Lane } from './load-lanes.js';
+import type { StreamBuffer } from './stream-buffer.js';
+
+/** Where one stream's (or one dead-letter table's) rows wait for their flush. */
+export interface Sink extends Lane {
+  buffer: StreamBuffer;
+  copyColumns: string[];
+  batchShape: Pick<Batch, 'merge' | 'keyColumns' | 'orderColumn' | 'dataColumns' | 'hardDelete'>;
+}
+
+/**
+ * Buffers rows per sink and hands full buffers to the database: flushes by the flush policy
+ * (rows, bytes, age, memory), one ordered load lane per sink, lanes in parallel. Knows the
+ * oldest uncommitted record sequence, for the state watermark.
+ */
+export class Batcher {
+  readonly lanes: LoadLanes;
+  batches = 0;
+  /** Sequence of the record PostgreSQL rejected, if one was: nothing from it on may be committed. */
+  rejectedAt: number | undefined;
+  private readonly sinks = new Set<Sink>();
+  private bufferedBytes = 0;
+  private bufferedRows = 0;
+  private ageTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly limits: FlushLimits,
+    private readonly target: Pick<LoadTarget, 'load'>,
+    onCommitted: () => void,
+  ) {
+    this.lanes = new LoadLanes(onCommitted);
+    this.ageTimer = setInterval(() => this.flushStale(Date.now()), 1000);
+    this.ageTimer.unref();
+  }
+
+  /** Starts tracking a sink (a rebuilt sink stays the same object). */
+  register(sink: Sink): void {
+    this.sinks.add(sink);
+  }
+
+  /** Adds a row; flushes the sink when full. False when the row was dropped as older than its key's. */
+  add(sink: Sink, row: string | Uint8Array, seq: number, line: number, key: string | undefined, order: unknown): boolean {
+    const buffer = sink.buffer;
+    const bytes = buffer.bytes;
+    const size = buffer.size;
+    const added = buffer.add(row, seq, key, Date.now(), order, line);
+    this.bufferedBytes += buffer.bytes - bytes;
+    this.bufferedRows += buffer.size - size;
+    if (isFull(buffer, this.limits)) this.flush(sink);
+    return added;
+  }
+
+  /** True when reading must wait for space (see waitForSpace). */
+  get overMemory(): boolean {
+    return overMemory(this.bufferedBytes, this.lanes.inflightBytes, this.limits);
+  }
+
+  /** Hands a sink's buffered rows to its load lane. */
+  flush(sink: Sink): void {
+    if (sink.buffer.size === 0) return;
+    const taken = sink.buffer.take();
+    this.bufferedBytes -= taken.bytes;
+    this.bufferedRows -= taken.rowCount;
+    const batch: Batch = {
+      stream: sink.name,
+      table: sink.table,
+      columns: sink.copyColumns,
+      ...sink.batchShape,
+      chunks: taken.chunks,
+      rowCount: taken.rowCount,
+      lines: taken.lines,
+      seqs: taken.seqs,
+    };
+    this.batches++;
+    this.lanes.enqueue(sink, taken.firstSeq, taken.bytes, (entry) => this.load(batch, entry));
+  }
+
+  /** Runs other database work of a sink in its lane, after its earlier batches (states after `seq` wait for it). */
+  enqueue(sink: Sink, seq: number, work: () => Promise<unknown>): void {
+    this.lanes.enqueue(sink, seq, 0, work);
+  }
+
+  /**
+   * Loads a batch. When PostgreSQL rejects a value, the rows before it are loaded on their own
+   * so that everything valid before the bad record is committed, then the error stands.
+   */
+  private async load(batch: Batch, entry: { firstSeq: number }): Promise<void> {
+    try {
+      await this.target.load(batch);
+    } catch (e) {
+      const row = e instanceof InputError ? e.batchRow : undefined;
+      if (row !== undefined && row >= 1 && row <= batch.seqs.length) {
+        this.rejectedAt = Math.min(this.rejectedAt ?? Infinity, batch.seqs[row - 1]);
+        if (row > 1) {
+          await this.target.load(batchPrefix(batch, row - 1));
+          entry.firstSeq = batch.seqs[row - 1];
+        }
+      }
+      throw e;
+    }
+  }
+
+  private flushStale(now: number): void {
+    for (const sink of this.sinks) if (isStale(sink.buffer, now, this.limits)) this.flush(sink);
+  }
+
+  /** Backpressure: waits while buffered plus in-flight bytes pass max_buffered_bytes. */
+  async waitForSpace(): Promise<void> {
+    const lanes = this.lanes;
+    while (!lanes.fatal && this.overMemory) {
+      if (lanes.inflightBytes === 0) {
+        if (this.bufferedRows === 0) return;
+        for (const sink of this.sinks) this.flush(sink);
+      }
+      await lanes.settled();
+    }
+    if (lanes.fatal) throw lanes.fatal;
+  }
+
+  /** The sequence of the oldest record not yet committed (Infinity when none). */
+  oldestUncommitted(): number {
+    let oldest = Infinity;
+    for (const sink of this.sinks) {
+      const first = Math.min(LoadLanes.oldest(sink), sink.buffer.firstSeq);
+      if (first < oldest) oldest = first;
+    }
+    return oldest;
+  }
+
+  /**
+   * Flushes every buffer (after a rejected record, without the rows from it on) and waits for
+   * every lane; `between` runs after the flush, before the wait (overwrite swaps).
+   */
+  async drain(between?: () => void): Promise<void> {
+    if (this.ageTimer) clearInterval(this.ageTimer);
+    this.ageTimer = undefined;
+    for (const sink of this.sinks) {
+      if (this.rejectedAt !== undefined) {
+        const bytes = sink.buffer.bytes;
+        const size = sink.buffer.size;
+        sink.buffer.dropFrom(this.rejectedAt);
+        this.bufferedBytes -= bytes - sink.buffer.bytes;
+        this.bufferedRows -= size - sink.buffer.size;
+      }
+      this.flush(sink);
+    }
+    between?.();
+    await Promise.all([...this.sinks].map((s) => s.chain));
+  }
+}

@@ -1,0 +1,73 @@
+import { parentPort } from 'node:worker_threads';
+import { RecordPipeline } from '../stream/record-pipeline.js';
+import { lineStarts, lineText } from './line-cutter.js';
+import { processLine, type LineItem } from './line-stage.js';
+import { LineKind, type BlockResult, type ToWorker } from './worker-protocol.js';
+
+/**
+ * An encode worker: runs blocks of lines through the same line stage and record pipelines as
+ * the main thread. It keeps only rows; every other line (and any line whose stage throws) goes
+ * back to the main thread as text, which runs it through the stage again and so reports it
+ * exactly as without workers.
+ */
+const pipelines = new Map<string, RecordPipeline>();
+let out = Buffer.allocUnsafe(1 << 20);
+
+function runBlock(seq: number, firstLine: number, lines: number, data: Uint8Array): BlockResult {
+  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const lineStart = lineStarts(buf, lines);
+  const kinds = new Uint8Array(lines);
+  const streamIndex = new Int32Array(lines);
+  const versions = new Int32Array(lines);
+  const rowEnd = new Int32Array(lines);
+  const streams: string[] = [];
+  const streamIds = new Map<string, number>();
+  const keys: Array<string | undefined> = [];
+  const orders: unknown[] = [];
+  const receivedAt = new Date().toISOString();
+  let pos = 0;
+  for (let i = 0; i < lines; i++) {
+    let item: LineItem;
+    try {
+      item = processLine(lineText(buf, lineStart, i), firstLine + i, pipelines, receivedAt);
+    } catch {
+      kinds[i] = LineKind.other;
+      continue;
+    }
+    if (item.kind !== 'row') {
+      kinds[i] = item.kind === 'skip' && item.ignoredType === undefined ? LineKind.blank : LineKind.other;
+      continue;
+    }
+    const row = item.row as string;
+    if (out.length - pos < row.length * 3) {
+      const bigger = Buffer.allocUnsafe(Math.max(out.length * 2, pos + row.length * 3));
+      out.copy(bigger, 0, 0, pos);
+      out = bigger;
+    }
+    pos += out.write(row, pos, 'utf8');
+    let id = streamIds.get(item.stream);
+    if (id === undefined) {
+      id = streams.push(item.stream) - 1;
+      streamIds.set(item.stream, id);
+    }
+    kinds[i] = LineKind.encoded;
+    streamIndex[i] = id;
+    versions[i] = item.version;
+    rowEnd[i] = pos;
+    keys[i] = item.key;
+    orders[i] = item.order;
+  }
+  const rows = new Uint8Array(pos);
+  rows.set(out.subarray(0, pos));
+  return { type: 'result', seq, data, lineStart, kinds, streamIndex, versions, rowEnd, streams, rows, keys, orders };
+}
+
+parentPort!.on('message', (msg: ToWorker) => {
+  if (msg.type === 'pipeline') {
+    pipelines.set(msg.spec.stream, new RecordPipeline(msg.spec));
+    return;
+  }
+  const r = runBlock(msg.seq, msg.firstLine, msg.lines, msg.data);
+  const transfer = [r.data.buffer, r.lineStart.buffer, r.kinds.buffer, r.streamIndex.buffer, r.versions.buffer, r.rowEnd.buffer, r.rows.buffer] as ArrayBuffer[];
+  parentPort!.postMessage(r, transfer);
+});

@@ -1,0 +1,178 @@
+import { availableParallelism } from 'node:os';
+import type { Readable } from 'node:stream';
+import { Worker } from 'node:worker_threads';
+import type { InputError } from '../errors.js';
+import { isoClock } from '../stream/record-metadata.js';
+import { LineCutter, lineText, type Cut, type LineBlock } from './line-cutter.js';
+import { processLine, type LineItem } from './line-stage.js';
+import { inputEnd, type InputReader, type ItemSink, type PipelineSource } from './reader.js';
+import { LineKind, type BlockResult, type ToWorker } from './worker-protocol.js';
+
+const BLOCK_BYTES = 256 * 1024;
+
+/** How many encode workers to use when the setting is left to the target. */
+export function defaultWorkers(): number {
+  return Math.min(4, availableParallelism());
+}
+
+/** A block of whole lines at a worker, or an input error to raise once the lines before it are handled. */
+interface Pending {
+  firstLine: number;
+  result?: BlockResult;
+  error?: InputError;
+}
+
+/**
+ * Reads the input with encode workers: the main thread cuts lines into blocks, workers run
+ * them through the line stage in parallel, and the main thread takes their items strictly in
+ * input order, running the line stage itself on every line a worker did not turn into a row.
+ * To its user it is the serial reader: same items, same order, same errors.
+ */
+export function readParallel(input: Readable, accept: ItemSink, pipelines: PipelineSource, workers: number, maxLineBytes: number): InputReader {
+  // a small young generation keeps the workers' memory down (and, as measured, their time too)
+  const pool = Array.from({ length: workers }, () => new Worker(new URL('./encode-worker.js', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 4 } }));
+  pipelines.onPipeline = (spec) => {
+    const msg: ToWorker = { type: 'pipeline', spec };
+    for (const w of pool) w.postMessage(msg);
+  };
+  const cutter = new LineCutter(maxLineBytes);
+  const clock = isoClock();
+  const queue: Pending[] = [];
+  const waiting = new Map<number, Pending>();
+  let held: LineBlock[] = [];
+  let heldBytes = 0;
+  let nextSeq = 0;
+  let handled = 0;
+  let ended = false;
+  let stopped = false;
+  let draining = false;
+  let inputPaused = false;
+  const end = inputEnd(input, onData, () => {
+    pipelines.onPipeline = undefined;
+    for (const w of pool) void w.terminate();
+  });
+  const { done, finish } = end;
+
+  for (const w of pool) {
+    w.on('message', (r: BlockResult) => {
+      const p = waiting.get(r.seq);
+      if (!p) return;
+      waiting.delete(r.seq);
+      p.result = r;
+      void drain();
+    });
+    w.on('error', (e) => finish(e));
+  }
+
+  /** Sends the lines held so far to a worker (round robin), as one transferred block. */
+  const dispatch = () => {
+    if (held.length === 0) return;
+    const data = new Uint8Array(heldBytes);
+    let at = 0;
+    let lines = 0;
+    for (const b of held) {
+      data.set(b.data, at);
+      at += b.data.length;
+      lines += b.lines;
+    }
+    const seq = nextSeq++;
+    const pending: Pending = { firstLine: held[0].firstLine };
+    held = [];
+    heldBytes = 0;
+    queue.push(pending);
+    waiting.set(seq, pending);
+    const msg: ToWorker = { type: 'block', seq, firstLine: pending.firstLine, lines, data };
+    pool[seq % pool.length].postMessage(msg, [data.buffer]);
+    if (queue.length >= pool.length * 3 && !inputPaused && !ended) {
+      inputPaused = true;
+      input.pause();
+    }
+  };
+
+  /** Holds newly cut lines; while the workers are busy blocks grow, otherwise they go at once (a slow tap's lines must not wait). */
+  const take = (cut: Cut) => {
+    for (const b of cut.blocks) {
+      held.push(b);
+      heldBytes += b.data.length;
+    }
+    if (cut.error) {
+      stopped = true;
+      dispatch();
+      queue.push({ firstLine: cutter.lines + 1, error: cut.error });
+      void drain();
+    } else if (heldBytes >= BLOCK_BYTES || queue.length < pool.length) dispatch();
+  };
+
+  function onData(chunk: Buffer): void {
+    if (end.isSettled() || stopped) return;
+    take(cutter.push(chunk));
+  }
+
+  /** The items of a worker's result, in line order. */
+  function* itemsOf(p: Pending, r: BlockResult): Generator<LineItem> {
+    const data = Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength);
+    const again = (i: number, line: number) => () => processLine(lineText(data, r.lineStart, i), line, pipelines, clock());
+    let rowStart = 0;
+    for (let i = 0; i < r.kinds.length; i++) {
+      const line = p.firstLine + i;
+      handled = line;
+      const kind = r.kinds[i];
+      if (kind === LineKind.blank) continue;
+      if (kind === LineKind.encoded) {
+        const row = Buffer.from(r.rows.buffer, r.rows.byteOffset + rowStart, r.rowEnd[i] - rowStart);
+        rowStart = r.rowEnd[i];
+        yield { kind: 'row', line, stream: r.streams[r.streamIndex[i]], version: r.versions[i], row, key: r.keys[i], order: r.orders[i], again: again(i, line) };
+      } else {
+        yield processLine(lineText(data, r.lineStart, i), line, pipelines, clock());
+      }
+    }
+  }
+
+  /** Hands finished blocks' items on in order; waits while the sink waits (schema change, memory bound). */
+  const drain = async (): Promise<void> => {
+    if (draining || end.isSettled()) return;
+    draining = true;
+    try {
+      while (!end.isSettled() && queue.length && (queue[0].result || queue[0].error)) {
+        const p = queue.shift()!;
+        if (p.error) throw p.error;
+        for (const item of itemsOf(p, p.result!)) {
+          if (end.isSettled()) break;
+          const pending = accept(item);
+          if (pending) await pending;
+        }
+        if (inputPaused && queue.length < pool.length * 2 && !ended) {
+          inputPaused = false;
+          input.resume();
+        }
+        if (queue.length < pool.length) dispatch();
+      }
+      if (ended && queue.length === 0 && !end.isSettled()) finish();
+    } catch (e) {
+      finish(e);
+    } finally {
+      draining = false;
+    }
+    if (!end.isSettled() && queue.length && (queue[0].result || queue[0].error)) void drain();
+  };
+
+  input.on('data', onData);
+  input.on('end', () => {
+    if (end.isSettled()) return;
+    if (!stopped) {
+      take(cutter.end());
+      dispatch();
+    }
+    ended = true;
+    void drain();
+  });
+  input.on('error', (e) => finish(e));
+
+  return {
+    done,
+    stop: () => finish(),
+    get lineNumber() {
+      return handled;
+    },
+  };
+}

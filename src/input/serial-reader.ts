@@ -1,0 +1,89 @@
+import type { Readable } from 'node:stream';
+import type { InputError } from '../errors.js';
+import { isoClock } from '../stream/record-metadata.js';
+import { LineCutter, lineStarts, lineText, type LineBlock } from './line-cutter.js';
+import { processLine, type PipelineLookup } from './line-stage.js';
+import { inputEnd, type InputReader, type ItemSink } from './reader.js';
+
+/**
+ * Reads the input on the main thread: cuts lines, runs each through the line stage and hands
+ * the item to the sink, one at a time. A sink that returns a promise pauses reading until it
+ * settles: this is how schema changes and the memory bound push back on the input. The first
+ * error stops reading.
+ */
+export function readSerial(input: Readable, accept: ItemSink, pipelines: PipelineLookup, maxLineBytes: number): InputReader {
+  const cutter = new LineCutter(maxLineBytes);
+  const clock = isoClock();
+  let blocks: Array<{ block: LineBlock; starts?: Int32Array; next: number }> = [];
+  let endError: InputError | undefined;
+  let waiting = false;
+  let ended = false;
+  let handled = 0;
+  const end = inputEnd(input, onData, () => {
+    blocks = [];
+  });
+  const { done, finish } = end;
+
+  const wait = (pending: Promise<void>) => {
+    waiting = true;
+    input.pause();
+    pending.then(
+      () => {
+        waiting = false;
+        pump();
+        if (!end.isSettled() && !waiting) input.resume();
+      },
+      (e: unknown) => finish(e),
+    );
+  };
+
+  const pump = () => {
+    while (!end.isSettled() && !waiting && blocks.length) {
+      const b = blocks[0];
+      const { data, firstLine, lines } = b.block;
+      b.starts ??= lineStarts(data, lines);
+      while (b.next < lines) {
+        const i = b.next++;
+        handled = firstLine + i;
+        let pending: void | Promise<void>;
+        try {
+          pending = accept(processLine(lineText(data, b.starts, i), handled, pipelines, clock()));
+        } catch (e) {
+          finish(e);
+          return;
+        }
+        if (pending) return wait(pending);
+      }
+      blocks.shift();
+    }
+    if (end.isSettled() || waiting || blocks.length) return;
+    if (endError) finish(endError);
+    else if (ended) finish();
+  };
+
+  const take = (cut: { blocks: LineBlock[]; error?: InputError }) => {
+    for (const block of cut.blocks) blocks.push({ block, next: 0 });
+    endError ??= cut.error;
+  };
+
+  function onData(chunk: Buffer | string): void {
+    if (end.isSettled() || endError) return;
+    take(cutter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
+    pump();
+  }
+  input.on('data', onData);
+  input.on('end', () => {
+    ended = true;
+    if (!endError) take(cutter.end());
+    pump();
+  });
+  input.on('error', (e) => finish(e));
+
+  return {
+    done,
+    stop: () => finish(),
+    get lineNumber() {
+      return handled;
+    },
+  };
+}

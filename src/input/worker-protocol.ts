@@ -1,0 +1,37 @@
+import type { PipelineSpec } from '../stream/record-pipeline.js';
+
+/** Messages to an encode worker. */
+export type ToWorker =
+  /** Build (or rebuild) a stream's record pipeline. */
+  | { type: 'pipeline'; spec: PipelineSpec }
+  /** A block of whole lines to run through the line stage; `data` comes back in the result. */
+  | { type: 'block'; seq: number; firstLine: number; lines: number; data: Uint8Array };
+
+/** Per line of a block: what the worker did with it. */
+export const LineKind = {
+  /** Blank: nothing to do. */
+  blank: 0,
+  /** A record its stream's pipeline turned into a row, in `rows`. */
+  encoded: 1,
+  /** Anything else (SCHEMA, STATE, a bad line, a record it has no pipeline for): the main thread runs the line stage on it. */
+  other: 2,
+} as const;
+
+export interface BlockResult {
+  type: 'result';
+  seq: number;
+  /** The block's bytes, handed back. */
+  data: Uint8Array;
+  /** Byte offset of each line in `data`, and the end (lines + 1). */
+  lineStart: Int32Array;
+  kinds: Uint8Array;
+  /** For encoded lines: index into `streams`, the pipeline version used, and the row's end offset in `rows`. */
+  streamIndex: Int32Array;
+  versions: Int32Array;
+  rowEnd: Int32Array;
+  streams: string[];
+  rows: Uint8Array;
+  /** For encoded lines: the key identity and bookmark value (else undefined). */
+  keys: Array<string | undefined>;
+  orders: unknown[];
+}

@@ -1,0 +1,75 @@
+import type { ColumnSpec } from '../schema/columns.js';
+import type { TableName } from '../schema/names.js';
+import type { ColumnDef } from '../sql/ddl.js';
+
+export type LoadMethod = 'append-only' | 'upsert' | 'overwrite' | 'history';
+
+/** How a batch's rows meet the table: one load strategy each (load/strategies/). */
+export type MergeMode = 'append' | 'upsert' | 'history';
+
+/**
+ * The one place a load method becomes a merge mode: history keeps versions; append-only, and
+ * any method without keys, appends; upsert and overwrite (into its fresh table) merge by key.
+ */
+export function mergeModeFor(method: LoadMethod, keys: readonly string[]): MergeMode {
+  if (method === 'history') return 'history';
+  return method === 'append-only' || keys.length === 0 ? 'append' : 'upsert';
+}
+
+/** One flush of one stream: encoded CSV rows and where they go. */
+export interface Batch {
+  stream: string;
+  table: TableName;
+  /** COPY column order. */
+  columns: string[];
+  /** append: COPY into the table; upsert: merge on keyColumns; history: new versions per key. */
+  merge: MergeMode;
+  keyColumns: string[];
+  /** Upsert: an older record (by this column) never overwrites a newer one. */
+  orderColumn?: string;
+  /** History: the columns whose change makes a new version. */
+  dataColumns?: string[];
+  /** Keyed rows carrying _sdc_deleted_at are deleted instead of upserted. */
+  hardDelete: boolean;
+  chunks: Buffer[];
+  rowCount: number;
+  /** Input line of each row, in COPY order (for error messages). */
+  lines: number[];
+  /** Record sequence of each row, in COPY order. */
+  seqs: number[];
+}
+
+/** What a table must look like before a stream's batches load into it. */
+export interface SyncRequest {
+  stream: string;
+  table: TableName;
+  columns: ColumnSpec[];
+  /** Key properties that make the primary key (upsert); empty for none. */
+  primaryKey: string[];
+  /** Table-only columns (history validity), added when missing. */
+  extraColumns?: ColumnDef[];
+  /** History: key properties with one current row each (a unique partial index). */
+  currentKey?: string[];
+}
+
+export interface SyncResult {
+  /** The stream's columns with their final names (a property keeps its column across runs). */
+  columns: ColumnSpec[];
+  /** Actual PostgreSQL type of every column of the table, by name. */
+  types: Map<string, string>;
+  created: boolean;
+}
+
+/** What the router needs from the database side: the Loader, or an in-memory double in tests. */
+export interface LoadTarget {
+  syncTable(request: SyncRequest): Promise<SyncResult>;
+  load(batch: Batch): Promise<void>;
+  activateVersion(stream: string, table: TableName, version: number, hard: boolean): Promise<number>;
+  prepareOverwrite(stream: string, live: TableName): Promise<TableName>;
+  completeOverwrite(stream: string, live: TableName, fresh: TableName): Promise<void>;
+}
+
+/** `schema.table` as it appears in messages and logs. */
+export function tableLabel(table: TableName): string {
+  return `${table.schema}.${table.table}`;
+}

@@ -1,0 +1,49 @@
+import pg from 'pg';
+import type { ConnectionSettings } from '../config/connection.js';
+import type { Logger } from '../log.js';
+
+/** Settings of every session: UTC for timestamps without offset, ISO dates, optional timeouts. */
+export interface SessionSettings {
+  statementTimeoutMs?: number;
+  lockTimeoutMs?: number;
+}
+
+/**
+ * Where the loader's connections come from. The direct factory connects to the configured host;
+ * another (an SSH tunnel, a proxy socket) supplies its own, behind the same interface.
+ */
+export interface ConnectionFactory {
+  /** Where connections go, for logs (no secrets). */
+  readonly display: string;
+  /** Whether a server that refuses TLS may be retried without it (ssl_mode prefer/allow). */
+  readonly sslFallback: boolean;
+  /** A pool of up to `max` connections; `ssl: false` for the fallback without TLS. */
+  createPool(max: number, ssl?: false): pg.Pool;
+}
+
+/** Connections straight to the configured server. */
+export function directConnections(connection: ConnectionSettings, session: SessionSettings, log: Logger): ConnectionFactory {
+  return {
+    display: connection.display,
+    sslFallback: connection.sslFallback,
+    createPool(max, ssl) {
+      const pool = new pg.Pool({
+        ...connection.client,
+        ssl: ssl ?? connection.client.ssl,
+        options: sessionOptions(session),
+        max,
+        idleTimeoutMillis: 30_000,
+      });
+      // An idle client losing its connection must not crash the process; the next batch reconnects.
+      pool.on('error', (err) => log.warn({ err: err.message }, 'idle database connection lost'));
+      return pool;
+    },
+  };
+}
+
+function sessionOptions(o: SessionSettings): string {
+  const opts = ['-c TimeZone=UTC', '-c DateStyle=ISO'];
+  if (o.statementTimeoutMs) opts.push(`-c statement_timeout=${o.statementTimeoutMs}`);
+  if (o.lockTimeoutMs) opts.push(`-c lock_timeout=${o.lockTimeoutMs}`);
+  return opts.join(' ');
+}

@@ -1,0 +1,38 @@
+import { InputError } from '../errors.js';
+import { parseJsonLine } from './exact-json.js';
+import { streamNamedInText, toMessage, type Message } from './messages.js';
+
+/** One input line as a message, with what the record path needs to know about its text. */
+export interface ParsedLine {
+  /** null for a message of a type the target does not know (it is ignored). */
+  message: Message | null;
+  /** The type an ignored message named. */
+  ignoredType?: unknown;
+  /** Some number in the line would change as a double (exact-number objects inside). */
+  exact: boolean;
+  /** The text has an escaped NUL character (\u0000) somewhere. */
+  mayHaveNul: boolean;
+}
+
+/**
+ * Parses one line (without its newline) into a typed message; undefined for a blank line.
+ * A trailing CR is dropped; bad JSON or a malformed message is an InputError naming the line.
+ */
+export function parseLine(text: string, line: number): ParsedLine | undefined {
+  if (text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
+  if (text.length === 0) return undefined;
+  let parsed;
+  try {
+    parsed = parseJsonLine(text);
+  } catch (e) {
+    if (text.trim() === '') return undefined;
+    throw new InputError(`not valid JSON (${(e as Error).message})`, { line, stream: streamNamedInText(text) });
+  }
+  const message = toMessage(parsed.value, line);
+  return {
+    message,
+    ignoredType: message === null ? (parsed.value as { type?: unknown }).type : undefined,
+    exact: parsed.exact,
+    mayHaveNul: text.includes('\\u0000'),
+  };
+}

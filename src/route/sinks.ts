@@ -1,0 +1,83 @@
+import type { ResolvedConfig } from '../config/settings.js';
+import { StreamBuffer } from '../batch/stream-buffer.js';
+import { newLane } from '../batch/load-lanes.js';
+import type { Sink } from '../batch/batcher.js';
+import type { SyncResult } from '../load/batch.js';
+import type { SchemaMessage } from '../protocol/messages.js';
+import { columnOfProperty } from '../schema/columns.js';
+import type { TableName } from '../schema/names.js';
+import { RecordPipeline } from '../stream/record-pipeline.js';
+import { STAMPED_COLUMNS } from '../stream/record-metadata.js';
+import type { StreamPlan } from '../stream/stream-plan.js';
+
+export interface StreamSink extends Sink {
+  plan: StreamPlan;
+  schemaKey: string;
+  /** The last SCHEMA message, to set up the next overwrite cycle. */
+  schema: SchemaMessage;
+  /** The stream's record pipeline; its version is bumped on every rebuild. */
+  pipeline: RecordPipeline;
+  /** overwrite: the table the fresh one replaces, the sequence its states wait behind, records so far. */
+  overwrite?: { live: TableName; hold: number; records: number };
+}
+
+/** Run-wide values every stream's pipeline and buffer need. */
+export interface RunInfo {
+  sequenceBase: number;
+  syncStartedAt: string;
+}
+
+/**
+ * Builds (or, after a schema change, rebuilds in place) a stream's sink from its plan and the
+ * synced table: the record pipeline, COPY column order, how batches merge. A rebuilt sink keeps
+ * its lane (order of database work) and overwrite cycle.
+ */
+export function buildStreamSink(
+  config: ResolvedConfig,
+  plan: StreamPlan,
+  message: SchemaMessage,
+  schemaKey: string,
+  table: TableName,
+  sync: SyncResult,
+  version: number,
+  run: RunInfo,
+  previous?: StreamSink,
+): StreamSink {
+  const columns = sync.columns.map((c) => ({ ...c, actualType: sync.types.get(c.name) ?? c.pgType }));
+  const stamped = columns.filter((c) => c.metadata && STAMPED_COLUMNS.includes(c.metadata));
+  const encoded = columns.filter((c) => !stamped.includes(c));
+  const columnOf = (prop: string) => columnOfProperty(columns, prop)!;
+  const pipeline = new RecordPipeline({
+    stream: plan.stream,
+    version,
+    schema: message.schema,
+    keys: plan.keys,
+    columns: encoded,
+    validate: config.validate_records,
+    sanitizeNul: config.sanitize_null_text_characters,
+    keyIdentity: plan.merge === 'upsert',
+    bookmark: plan.bookmark,
+    syncStartedAt: run.syncStartedAt,
+  });
+  // stamped columns lead each row, in STAMPED_COLUMNS order
+  const stampOrder = STAMPED_COLUMNS.filter((m) => stamped.some((c) => c.metadata === m)).map((m) => stamped.find((c) => c.metadata === m)!.name);
+  if (stampOrder.length !== 0 && stampOrder.length !== STAMPED_COLUMNS.length) throw new Error('internal: a stream has some but not all stamped metadata columns');
+  const fields = {
+    table,
+    copyColumns: [...stampOrder, ...encoded.map((c) => c.name)],
+    batchShape: {
+      merge: plan.merge,
+      keyColumns: plan.merge === 'append' ? [] : plan.keys.map(columnOf),
+      orderColumn: plan.bookmark ? columnOf(plan.bookmark) : plan.metadata ? '_sdc_sequence' : undefined,
+      dataColumns: columns.filter((c) => !c.metadata).map((c) => c.name),
+      hardDelete: config.hard_delete && plan.merge === 'upsert',
+    },
+    plan,
+    schemaKey,
+    schema: message,
+    pipeline,
+  };
+  const buffer = () => new StreamBuffer(stampOrder.length ? { stamp: { sequenceBase: run.sequenceBase } } : {});
+  if (previous) return Object.assign(previous, fields, previous.buffer.size === 0 ? { buffer: buffer() } : {});
+  return { ...newLane(plan.stream, table), buffer: buffer(), ...fields };
+}

@@ -1,0 +1,110 @@
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { HELP, type Args } from './args.js';
+import { aboutJson, aboutMarkdown, packageInfo } from './config/about.js';
+import { connectionSettings } from './config/connection.js';
+import { loadConfig } from './config/load-config.js';
+import type { ResolvedConfig } from './config/settings.js';
+import { ExitCode, TargetError } from './errors.js';
+import { defaultWorkers, readParallel } from './input/parallel-reader.js';
+import type { InputReader } from './input/reader.js';
+import { readSerial } from './input/serial-reader.js';
+import { directConnections } from './load/connection-factory.js';
+import { Loader } from './load/loader.js';
+import { createLogger, redactSecrets, type Logger } from './log.js';
+import { Router } from './route/router.js';
+
+/** What the process around a run tells it and learns from it (signals, stdout, the logger). */
+export interface RunControl {
+  /** The signal that asked the run to stop, if any. */
+  interruptedBy?: 'SIGINT' | 'SIGTERM';
+  /** Writing state to stdout failed. */
+  stdoutError?: Error;
+  log?: Logger;
+  /** Set by the run: stops reading input (signals, a closed stdout). */
+  stopReading?: () => void;
+}
+
+/** Runs the target for parsed arguments; resolves with the exit code. */
+export async function run(args: Args, control: RunControl): Promise<number> {
+  if (args.help) {
+    process.stdout.write(HELP + '\n');
+    return ExitCode.ok;
+  }
+  if (args.version) {
+    process.stdout.write(`${packageInfo().version}\n`);
+    return ExitCode.ok;
+  }
+  if (args.about) {
+    process.stdout.write(args.format === 'markdown' ? aboutMarkdown() : JSON.stringify(aboutJson(), null, 2) + '\n');
+    return ExitCode.ok;
+  }
+  const { config, notices } = loadConfig(args.configs.length ? args.configs : []);
+  const log = createLogger(config.log_level);
+  control.log = log;
+  for (const n of notices) log.warn(n);
+  const loader = new Loader({
+    connections: directConnections(connectionSettings(config), { statementTimeoutMs: config.statement_timeout_ms, lockTimeoutMs: config.lock_timeout_ms }, log),
+    parallelism: config.parallelism,
+    maxRetries: config.max_retries,
+    retryBackoffMs: config.retry_backoff_ms,
+    upsertStatement: config.upsert_statement,
+    log,
+  });
+  const started = performance.now();
+  try {
+    await loader.connect();
+    const router = new Router(config, loader, log, (text) => writeState(control, text));
+    const input: Readable = args.input ? createReadStream(args.input) : process.stdin;
+    const reader = openReader(input, router, config);
+    control.stopReading = () => reader.stop();
+    let inputError: unknown;
+    try {
+      await reader.done;
+    } catch (e) {
+      inputError = e;
+    }
+    let loadError: unknown;
+    try {
+      // an overwrite is swapped in only when its input really ended (not on a bad line or a signal)
+      await router.finish({ complete: inputError === undefined && !control.interruptedBy && !control.stdoutError });
+    } catch (e) {
+      loadError = e;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    log.info({ ...router.counts, lines: reader.lineNumber, seconds: Math.round(seconds * 1000) / 1000 }, 'run finished');
+    if (router.counts.skipped || router.counts.deadLettered) {
+      log.warn({ skipped: router.counts.skipped, deadLettered: router.counts.deadLettered }, `rejected records: ${router.counts.skipped} skipped, ${router.counts.deadLettered} stored in _sdc_rejected_records`);
+    }
+    if (inputError && loadError && inputError !== loadError) log.error({ err: errorText(loadError) }, 'a batch also failed');
+    if (inputError ?? loadError) throw inputError ?? loadError;
+    await settleStdout();
+    if (control.stdoutError) throw new TargetError(`cannot write state to stdout: ${control.stdoutError.message}`, 74 as never);
+    return control.interruptedBy ? 128 + (control.interruptedBy === 'SIGINT' ? 2 : 15) : ExitCode.ok;
+  } finally {
+    await loader.close().catch(() => undefined);
+  }
+}
+
+/** The serial reader, or the parallel one with encode workers: the same items reach the router either way. */
+function openReader(input: Readable, router: Router, config: ResolvedConfig): InputReader {
+  const workers = config.parse_workers ?? defaultWorkers();
+  return workers > 0 ? readParallel(input, router.accept, router, workers, config.max_line_bytes) : readSerial(input, router.accept, router, config.max_line_bytes);
+}
+
+function writeState(control: RunControl, text: string): void {
+  if (control.stdoutError) return;
+  process.stdout.write(text + '\n', (err) => {
+    if (err) control.stdoutError ??= err;
+  });
+}
+
+/** Waits until every state line written so far has reached stdout (or failed to). */
+async function settleStdout(): Promise<void> {
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+export function errorText(e: unknown): string {
+  return redactSecrets(e instanceof Error ? e.message : String(e));
+}

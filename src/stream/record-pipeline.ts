@@ -1,0 +1,124 @@
+import type { ValidateFunction } from 'ajv';
+import { InputError } from '../errors.js';
+import { toPlainNumbers } from '../protocol/exact-json.js';
+import type { JsonSchema, RecordMessage } from '../protocol/messages.js';
+import type { ColumnSpec } from '../schema/columns.js';
+import { findNul, stripNul } from './nul.js';
+import { recordMeta } from './record-metadata.js';
+import { compileRowEncoder, propertyReader, type RowEncoder } from './row-encoder.js';
+import { compileValidator, describeErrors } from './validator.js';
+
+/**
+ * Everything a thread needs to build a stream's record pipeline: plain data, so the main thread
+ * and every encode worker compile the same pipeline from it.
+ */
+export interface PipelineSpec {
+  stream: string;
+  /** Bumped whenever the main thread rebuilds the stream; encoded rows carry it. */
+  version: number;
+  schema: JsonSchema;
+  keys: string[];
+  /** The columns the row encoder writes, in COPY order, with the table's actual types. */
+  columns: Array<ColumnSpec & { actualType: string }>;
+  validate: boolean;
+  sanitizeNul: boolean;
+  /** Compute the identity of each record's key (upsert de-duplicates a batch by it). */
+  keyIdentity: boolean;
+  /** The bookmark property whose value orders records of one key. */
+  bookmark?: string;
+  /** The run's start (epoch milliseconds) as text, for _sdc_sync_started_at. */
+  syncStartedAt: string;
+}
+
+/** A record after the pipeline: its CSV row, key identity and order value. */
+export interface EncodedRecord {
+  row: string;
+  /** Identity of the record's key (for de-duplication within a batch); undefined without keys. */
+  key: string | undefined;
+  /** The bookmark value that orders records of one key, if the stream has one. */
+  order: unknown;
+}
+
+/**
+ * A step between validation and encoding that may change the record (stream maps plug in
+ * here); compiled once per schema like the rest of the pipeline.
+ */
+export type RecordTransform = (record: Record<string, unknown>, line: number) => Record<string, unknown>;
+
+/**
+ * The one record path, compiled once per stream schema and run for every record by whichever
+ * thread reads it: NUL handling, validation, transforms, key extraction, metadata and CSV
+ * encoding. The same spec gives the same bytes on every thread.
+ */
+export class RecordPipeline {
+  readonly stream: string;
+  readonly version: number;
+  readonly columns: ReadonlyArray<ColumnSpec & { actualType: string }>;
+  private readonly validator: ValidateFunction | undefined;
+  private readonly encodeRow: RowEncoder;
+  private readonly keyReaders: Array<(record: Record<string, unknown>) => unknown>;
+  private readonly readOrder: ((record: Record<string, unknown>) => unknown) | undefined;
+
+  constructor(
+    readonly spec: PipelineSpec,
+    private readonly transforms: readonly RecordTransform[] = [],
+  ) {
+    this.stream = spec.stream;
+    this.version = spec.version;
+    this.columns = spec.columns;
+    this.validator = spec.validate ? compileValidator(spec.schema) : undefined;
+    this.encodeRow = compileRowEncoder(spec.columns);
+    this.keyReaders = spec.keys.map(propertyReader);
+    this.readOrder = spec.bookmark ? propertyReader(spec.bookmark) : undefined;
+  }
+
+  /** Runs a RECORD through the pipeline; an invalid record is an InputError naming its line. */
+  run(message: RecordMessage, line: number, exact: boolean, mayHaveNul: boolean, receivedAt: string): EncodedRecord {
+    let record = message.record;
+    if (mayHaveNul) this.handleNul(record, line);
+    if (this.validator && !this.validator(exact ? toPlainNumbers(record) : record)) {
+      throw new InputError(`record does not match the stream's schema: ${describeErrors(this.validator)}`, { line, stream: this.stream });
+    }
+    for (const transform of this.transforms) record = transform(record, line);
+    const key = this.keyOf(record, line);
+    const order = this.readOrder?.(record);
+    return { row: this.encodeRow(record, recordMeta(message, receivedAt, this.spec.syncStartedAt), exact), key, order };
+  }
+
+  private handleNul(record: Record<string, unknown>, line: number): void {
+    if (this.spec.sanitizeNul) {
+      stripNul(record);
+      return;
+    }
+    const at = findNul(record, '');
+    if (at) {
+      throw new InputError('the value contains a NUL character (\\u0000), which PostgreSQL text cannot store; set sanitize_null_text_characters to remove them', {
+        line,
+        stream: this.stream,
+        column: at,
+      });
+    }
+  }
+
+  /** Checks the key properties are present; returns the key's identity when the batch dedupes by key. */
+  private keyOf(record: Record<string, unknown>, line: number): string | undefined {
+    const readers = this.keyReaders;
+    if (readers.length === 0) return undefined;
+    if (readers.length === 1) {
+      const v = readers[0](record);
+      if (v == null) this.missingKey(line);
+      return this.spec.keyIdentity ? (typeof v === 'string' ? v : String(v)) : undefined;
+    }
+    const parts = new Array<unknown>(readers.length);
+    for (let i = 0; i < readers.length; i++) {
+      const v = readers[i](record);
+      if (v == null) this.missingKey(line);
+      parts[i] = typeof v === 'object' ? String(v) : v;
+    }
+    return this.spec.keyIdentity ? JSON.stringify(parts) : undefined;
+  }
+
+  private missingKey(line: number): never {
+    throw new InputError(`Record is missing one or more key_properties. Key properties: ${this.spec.keys.join(', ')}`, { line, stream: this.stream });
+  }
+}
