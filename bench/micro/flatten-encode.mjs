@@ -8,8 +8,8 @@ import { stringify as stringifyStream } from 'csv-stringify';
 import { ExactNumber, parseJsonLine } from '../../dist/protocol/exact-json.js';
 import { buildColumnPlan } from '../../dist/schema/columns.js';
 import { compileRowEncoder } from '../../dist/stream/row-encoder.js';
-import { StreamEncoder } from '../../dist/stream/stream-encoder.js';
-import { StreamBuffer } from '../../dist/target/stream-buffer.js';
+import { RecordPipeline } from '../../dist/stream/record-pipeline.js';
+import { StreamBuffer } from '../../dist/batch/stream-buffer.js';
 import { bench, microRows, recordLines, report, wideSchemaMessage, wideSinger } from './lib.mjs';
 
 const rows = microRows();
@@ -20,7 +20,11 @@ const n = parsed.length;
 const plan = buildColumnPlan(schemaMsg.schema, schemaMsg.key_properties, { flatten: true, maxDepth: 1, metadata: true });
 const columns = plan.columns.map((c) => ({ ...c, actualType: c.pgType }));
 const encodeRow = compileRowEncoder(columns);
-const streamEncoder = new StreamEncoder('events', schemaMsg.schema, schemaMsg.key_properties, columns, { validate: false, sanitizeNul: false });
+const stamped = new Set(['_sdc_sequence', '_sdc_batched_at']);
+const pipeline = new RecordPipeline({
+  stream: 'events', version: 1, schema: schemaMsg.schema, keys: schemaMsg.key_properties,
+  columns: columns.filter((c) => !stamped.has(c.metadata)), validate: false, sanitizeNul: false, keyIdentity: true, syncStartedAt: '1700000000000',
+});
 const now = new Date().toISOString();
 const meta = (i) => ({ extractedAt: undefined, receivedAt: now, batchedAt: now, sequence: 1_700_000_000_000_000 + i, tableVersion: undefined, syncStartedAt: 1_700_000_000_000 });
 const metas = parsed.map((_, i) => meta(i));
@@ -67,7 +71,7 @@ const projectBuffered = () => {
 let sink = 0;
 const projectDiscard = () => { for (let i = 0; i < n; i++) sink += encodeRow(parsed[i].value.record, metas[i], parsed[i].exact).length; };
 const projectFull = () => {
-  for (let i = 0; i < n; i++) out[i] = streamEncoder.encode(parsed[i].value, i + 2, metas[i], parsed[i].exact, false).row;
+  for (let i = 0; i < n; i++) out[i] = pipeline.run(parsed[i].value, i + 2, parsed[i].exact, false, now).row;
 };
 const viaSync = (options) => () => {
   const values = new Array(n);
@@ -133,7 +137,7 @@ const results = [
   await bench('project compileRowEncoder + StreamBuffer.add (as the router does)', n, projectBuffered, { bytes, before: () => (buffer = new StreamBuffer()) }),
   await bench('project compileRowEncoder, rows kept in an array', n, project, { bytes }),
   await bench('project compileRowEncoder, rows discarded', n, projectDiscard, { bytes }),
-  await bench('project StreamEncoder.encode (no validation)', n, projectFull, { bytes }),
+  await bench('project RecordPipeline.run (no validation; _sdc_sequence/_sdc_batched_at left to the buffer)', n, projectFull, { bytes }),
   await bench('csv-stringify sync, whole batch (quoted_string)', n, viaSync(likeProject), { bytes }),
   await bench('csv-stringify sync, whole batch (minimal quoting)', n, viaSync(minimal), { bytes }),
   await bench('csv-stringify stream, one write per record', n, viaStream, { bytes }),
