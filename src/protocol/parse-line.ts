@@ -3,7 +3,7 @@ import { parseJsonLine } from './exact-json.js';
 import { streamNamedInText, toMessage, type Message } from './messages.js';
 
 /** One input line as a message, with what the record path needs to know about its text. */
-export interface ParsedLine {
+export interface LineMessage {
   /** null for a message of a type the target does not know (it is ignored). */
   message: Message | null;
   /** The type an ignored message named. */
@@ -18,7 +18,7 @@ export interface ParsedLine {
  * Parses one line (without its newline) into a typed message; undefined for a blank line.
  * A trailing CR is dropped; bad JSON or a malformed message is an InputError naming the line.
  */
-export function parseLine(text: string, line: number): ParsedLine | undefined {
+export function parseLine(text: string, line: number): LineMessage | undefined {
   if (text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
   if (text.length === 0) return undefined;
   let parsed;
