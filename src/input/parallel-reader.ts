@@ -51,7 +51,7 @@ export function readParallel(input: Readable, accept: ItemSink, pipelines: Pipel
     pipelines.onPipeline = undefined;
     for (const w of pool) void w.terminate();
   });
-  const { done, finish } = end;
+  const { finish } = end;
 
   for (const w of pool) {
     w.on('message', (r: BlockResult) => {
@@ -166,13 +166,5 @@ export function readParallel(input: Readable, accept: ItemSink, pipelines: Pipel
     ended = true;
     void drain();
   });
-  input.on('error', (e) => finish(e));
-
-  return {
-    done,
-    stop: () => finish(),
-    get lineNumber() {
-      return handled;
-    },
-  };
+  return end.reader(() => handled);
 }

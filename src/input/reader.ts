@@ -23,7 +23,8 @@ export interface InputReader {
 
 /**
  * The end of reading an input, settled once: `finish()` stops listening, releases the input
- * (stdin is paused, a file closed), runs `cleanup`, and resolves `done` (or rejects it).
+ * (stdin is paused, a file closed), runs `cleanup`, and resolves `done` (or rejects it). An
+ * input stream error finishes it; `reader()` is what a reader returns to its user.
  */
 export function inputEnd(input: Readable, onData: (chunk: Buffer) => void, cleanup: () => void) {
   let settled = false;
@@ -43,5 +44,13 @@ export function inputEnd(input: Readable, onData: (chunk: Buffer) => void, clean
     if (error === undefined) resolveDone();
     else rejectDone(error);
   };
-  return { done, finish, isSettled: () => settled };
+  input.on('error', (e) => finish(e));
+  const reader = (lineNumber: () => number): InputReader => ({
+    done,
+    stop: () => finish(),
+    get lineNumber() {
+      return lineNumber();
+    },
+  });
+  return { done, finish, isSettled: () => settled, reader };
 }

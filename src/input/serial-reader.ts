@@ -22,7 +22,7 @@ export function readSerial(input: Readable, accept: ItemSink, pipelines: Pipelin
   const end = inputEnd(input, onData, () => {
     blocks = [];
   });
-  const { done, finish } = end;
+  const { finish } = end;
 
   const wait = (pending: Promise<void>) => {
     waiting = true;
@@ -77,13 +77,5 @@ export function readSerial(input: Readable, accept: ItemSink, pipelines: Pipelin
     if (!endError) take(cutter.end());
     pump();
   });
-  input.on('error', (e) => finish(e));
-
-  return {
-    done,
-    stop: () => finish(),
-    get lineNumber() {
-      return handled;
-    },
-  };
+  return end.reader(() => handled);
 }
