@@ -11,6 +11,7 @@ import {
   buildRenameTableSql,
 } from '../../sql/overwrite.js';
 import { qualified } from '../../sql/quote.js';
+import { tableLabel } from '../batch.js';
 
 /*
  * load_method overwrite: each cycle loads (append or upsert, by the stream's keys) into a
@@ -20,7 +21,7 @@ import { qualified } from '../../sql/quote.js';
 
 /** Names of the fresh and retired tables of an overwrite (stable per table, at most 63 bytes). */
 export function overwriteNames(live: TableName): { fresh: string; retired: string } {
-  const h = shortHash(`${live.schema}.${live.table}`);
+  const h = shortHash(tableLabel(live));
   return { fresh: fitIdentifier(`_tp_new_${h}_${live.table}`), retired: fitIdentifier(`_tp_old_${h}_${live.table}`) };
 }
 
