@@ -36,6 +36,12 @@ export function directConnections(connection: ConnectionSettings, session: Sessi
       });
       // An idle client losing its connection must not crash the process; the next batch reconnects.
       pool.on('error', (err) => log.warn({ err: err.message }, 'idle database connection lost'));
+      // A connection lost outside a query (between two queries, while the pool closes it, or in
+      // the same network read that completed its connect, before the caller's code runs) is an
+      // 'error' event on its client, which crashes the process without a listener. Every client
+      // gets one from its creation (the pool's 'connect' comes before it hands the client out);
+      // the next query on it fails and is retried.
+      pool.on('connect', (client) => client.on('error', (e: Error) => log.debug({ err: e.message }, 'database connection lost')));
       return pool;
     },
   };

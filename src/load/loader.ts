@@ -54,7 +54,6 @@ export class Loader implements LoadTarget {
           client = await this.pool.connect();
         } else throw e;
       }
-      this.tx.guard(client);
       try {
         const v = await client.query<{ server_version_num: string }>(SERVER_VERSION_SQL);
         this.serverVersion = Number(v.rows[0].server_version_num);

@@ -15,30 +15,16 @@ export interface RetryOptions {
  * jitter. Every failure leaves as a TargetError that names the stream and table.
  */
 export class Transactions {
-  private readonly guarded = new WeakSet<PoolClient>();
-
   constructor(
     private readonly pool: () => pg.Pool,
     private readonly options: RetryOptions,
     private readonly log: Logger,
   ) {}
 
-  /**
-   * A connection lost outside a query (between two queries, or while the pool is closing it) is
-   * reported as an 'error' event on its client; without a listener it would crash the process.
-   * Every client gets one listener for its whole life: the next query on it fails and is retried.
-   */
-  guard(client: PoolClient): void {
-    if (this.guarded.has(client)) return;
-    this.guarded.add(client);
-    client.on('error', (e: Error) => this.log.debug({ err: e.message }, 'database connection lost'));
-  }
-
   /** `work` inside BEGIN … COMMIT on one pooled connection; rolled back and retried as a whole. */
   async run<T>(what: string, ctx: BatchContext, work: (client: PoolClient) => Promise<T>): Promise<T> {
     return this.withRetries(what, ctx, async () => {
       const client = await this.pool().connect();
-      this.guard(client);
       let broken = false;
       try {
         await client.query('BEGIN');
