@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 
 export interface TestDatabase {
   /** URL of this test file's own database. */
@@ -41,6 +41,39 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await a.connect();
       await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => a.query(`DROP DATABASE IF EXISTS ${name}`));
       await a.end();
+    },
+  };
+}
+
+/** This test file's database as its tests see it; useTestDatabase() drops it after the file. */
+export type FileDatabase = Omit<TestDatabase, 'close'>;
+
+/**
+ * Gives the calling test file its own database: created in beforeAll, dropped in afterAll. Call it
+ * at the top of the file; the returned object is usable inside tests and hooks (not while the file
+ * is being collected).
+ */
+export function useTestDatabase(): FileDatabase {
+  let db: TestDatabase | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+  const open = (): TestDatabase => {
+    if (!db) throw new Error('useTestDatabase(): the database exists only inside tests and hooks');
+    return db;
+  };
+  return {
+    get url() {
+      return open().url;
+    },
+    get config() {
+      return open().config;
+    },
+    query<T extends pg.QueryResultRow = Record<string, unknown>>(sql: string, params?: unknown[]) {
+      return open().query<T>(sql, params);
     },
   };
 }

@@ -54,8 +54,3 @@ export function runTarget(opts: RunOptions): Promise<RunResult> {
     child.stdin.end(opts.input ?? '');
   });
 }
-
-/** Singer lines from message objects. */
-export function singer(...messages: unknown[]): string {
-  return messages.map((m) => JSON.stringify(m)).join('\n') + '\n';
-}

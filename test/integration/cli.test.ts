@@ -2,20 +2,15 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/settings.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { runTarget, singer } from '../helpers/run-target.js';
+import { useTestDatabase } from '../helpers/db.js';
+import { runTarget } from '../helpers/run-target.js';
+import { rec, schemaMsg, singer, state } from '../helpers/singer.js';
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db?.close();
-});
+const db = useTestDatabase();
 
-const schemaMsg = { type: 'SCHEMA', stream: 'c', schema: { type: 'object', properties: { id: { type: 'integer' } } }, key_properties: ['id'] };
+const schemaC = schemaMsg('c', { id: { type: 'integer' } });
 
 describe('command line', () => {
   it('--about --format json lists every setting with type and default, and the capabilities', async () => {
@@ -65,7 +60,7 @@ describe('command line', () => {
   });
 
   it('unknown config keys give a warning, not an error', async () => {
-    const r = await runTarget({ config: { ...db.config, default_target_schema: 'cli_unknown', some_meltano_key: 1 }, input: singer(schemaMsg, { type: 'RECORD', stream: 'c', record: { id: 1 } }) });
+    const r = await runTarget({ config: { ...db.config, default_target_schema: 'cli_unknown', some_meltano_key: 1 }, input: singer(schemaC, rec('c', { id: 1 })) });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('unknown config key \\"some_meltano_key\\" ignored');
   });
@@ -80,7 +75,7 @@ describe('command line', () => {
       TARGET_POSTGRES_ADD_RECORD_METADATA: 'false',
     };
     if (db.config.password) env.TARGET_POSTGRES_PASSWORD = db.config.password;
-    const r = await runTarget({ args: ['--config', 'ENV'], env, input: singer(schemaMsg, { type: 'RECORD', stream: 'c', record: { id: 7 } }) });
+    const r = await runTarget({ args: ['--config', 'ENV'], env, input: singer(schemaC, rec('c', { id: 7 })) });
     expect(r.stderr).not.toContain('error');
     expect(r.code).toBe(0);
     const cols = await db.query(`SELECT column_name FROM information_schema.columns WHERE table_schema = 'from_env' AND table_name = 'c'`);
@@ -93,7 +88,7 @@ describe('command line', () => {
     const b = join(dir, 'b.json');
     writeFileSync(a, JSON.stringify({ ...db.config, default_target_schema: 'layer_a' }));
     writeFileSync(b, JSON.stringify({ default_target_schema: 'layer_b' }));
-    const r = await runTarget({ args: ['--config', a, '--config', b], input: singer(schemaMsg, { type: 'RECORD', stream: 'c', record: { id: 1 } }) });
+    const r = await runTarget({ args: ['--config', a, '--config', b], input: singer(schemaC, rec('c', { id: 1 })) });
     expect(r.code).toBe(0);
     expect(await db.query('SELECT id::text FROM layer_b.c')).toEqual([{ id: '1' }]);
   });
@@ -101,7 +96,7 @@ describe('command line', () => {
   it('--input reads messages from a file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tp-input-'));
     const file = join(dir, 'in.singer');
-    writeFileSync(file, singer(schemaMsg, { type: 'RECORD', stream: 'c', record: { id: 3 } }, { type: 'STATE', value: { f: 1 } }));
+    writeFileSync(file, singer(schemaC, rec('c', { id: 3 }), state({ f: 1 })));
     const r = await runTarget({ config: { ...db.config, default_target_schema: 'from_file' }, inputFile: file });
     expect(r.code).toBe(0);
     expect(r.stdout).toEqual(['{"f":1}']);
@@ -111,7 +106,7 @@ describe('command line', () => {
     const { database, ...rest } = db.config;
     const r = await runTarget({
       config: { ...rest, dbname: database, default_target_schema: 'alias', add_metadata_columns: false },
-      input: singer(schemaMsg, { type: 'RECORD', stream: 'c', record: { id: 1 } }),
+      input: singer(schemaC, rec('c', { id: 1 })),
     });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('pipelinewise alias');
@@ -123,7 +118,7 @@ describe('command line', () => {
 describe('secrets', () => {
   const secret = 'S3cr3t-Pa55word!';
   it('a wrong password never appears in any output', async () => {
-    const r = await runTarget({ config: { ...db.config, password: secret, user: 'no_such_user_tp', max_retries: 0 }, input: singer(schemaMsg) });
+    const r = await runTarget({ config: { ...db.config, password: secret, user: 'no_such_user_tp', max_retries: 0 }, input: singer(schemaC) });
     expect(r.code).not.toBe(0);
     expect(r.stderr + r.stdout.join('\n')).not.toContain(secret);
     expect(r.stderr).toContain('target-postgres: error:');
@@ -131,12 +126,12 @@ describe('secrets', () => {
 
   it('a password inside sqlalchemy_url or connection_string never appears in any output', async () => {
     const url = `postgresql+psycopg2://no_such_user_tp:${encodeURIComponent(secret)}@${db.config.host}:${db.config.port}/${db.config.database}`;
-    const r1 = await runTarget({ config: { sqlalchemy_url: url, max_retries: 0, log_level: 'trace' }, input: singer(schemaMsg) });
+    const r1 = await runTarget({ config: { sqlalchemy_url: url, max_retries: 0, log_level: 'trace' }, input: singer(schemaC) });
     expect(r1.code).not.toBe(0);
     expect(r1.stderr).not.toContain(secret);
     expect(r1.stderr).not.toContain(encodeURIComponent(secret));
     const dsn = `host=${db.config.host} port=${db.config.port} dbname=${db.config.database} user=no_such_user_tp password='${secret}'`;
-    const r2 = await runTarget({ config: { connection_string: dsn, max_retries: 0, log_level: 'trace' }, input: singer(schemaMsg) });
+    const r2 = await runTarget({ config: { connection_string: dsn, max_retries: 0, log_level: 'trace' }, input: singer(schemaC) });
     expect(r2.code).not.toBe(0);
     expect(r2.stderr).not.toContain(secret);
   });
@@ -148,7 +143,7 @@ describe('secrets', () => {
     try {
       const r = await runTarget({
         config: { ...db.config, user: role, password: secret, default_target_schema: 'sec', log_level: 'trace' },
-        input: singer(schemaMsg, { type: 'RECORD', stream: 'c', record: { id: 1 } }),
+        input: singer(schemaC, rec('c', { id: 1 })),
       });
       expect(r.stderr).toContain('"msg":"connected"');
       expect(r.code).toBe(0);

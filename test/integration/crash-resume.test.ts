@@ -1,31 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { singer } from '../helpers/run-target.js';
+import { describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../helpers/db.js';
+import { rec, schemaMsg, singer, state } from '../helpers/singer.js';
 import { sleep, startTarget } from '../helpers/spawn-target.js';
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db?.close();
-});
+const db = useTestDatabase();
 
 const TOTAL = 6000;
 const props = { id: { type: 'integer' }, v: { type: 'string' } };
 
 /** A resumable tap: SCHEMAs, then records after `lastId` for a keyed and an append-only stream, a state every 100. */
 function tap(lastId: number): string[] {
-  const out: string[] = [
-    singer({ type: 'SCHEMA', stream: 'keyed', schema: { type: 'object', properties: props }, key_properties: ['id'] }),
-    singer({ type: 'SCHEMA', stream: 'appended', schema: { type: 'object', properties: props }, key_properties: [] }),
-  ];
+  const out: string[] = [singer(schemaMsg('keyed', props)), singer(schemaMsg('appended', props, []))];
   for (let id = lastId + 1; id <= TOTAL; id++) {
-    const msgs: unknown[] = [
-      { type: 'RECORD', stream: 'keyed', record: { id, v: `k${id}` } },
-      { type: 'RECORD', stream: 'appended', record: { id, v: `a${id}` } },
-    ];
-    if (id % 100 === 0) msgs.push({ type: 'STATE', value: { last_id: id } });
+    const msgs: unknown[] = [rec('keyed', { id, v: `k${id}` }), rec('appended', { id, v: `a${id}` })];
+    if (id % 100 === 0) msgs.push(state({ last_id: id }));
     out.push(singer(...msgs));
   }
   return out;

@@ -1,29 +1,20 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { useTestDatabase } from '../helpers/db.js';
 import { createEmbeddedServer, type EmbeddedServer } from '../helpers/embedded-server.js';
-import { runTarget, singer } from '../helpers/run-target.js';
+import { runTarget } from '../helpers/run-target.js';
+import { rec, schemaMsg, singer, state } from '../helpers/singer.js';
 import { sleep, startTarget } from '../helpers/spawn-target.js';
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db?.close();
-});
+const db = useTestDatabase();
 
-const schemaMsg = (stream: string) => ({
-  type: 'SCHEMA',
-  stream,
-  schema: { type: 'object', properties: { id: { type: 'integer' }, v: { type: 'string' } } },
-  key_properties: ['id'],
-});
+const props = { id: { type: 'integer' }, v: { type: 'string' } };
+
 function load(stream: string, from: number, to: number, stateEvery = 500): unknown[] {
   const out: unknown[] = [];
   for (let i = from; i <= to; i++) {
-    out.push({ type: 'RECORD', stream, record: { id: i, v: `value ${i}` } });
-    if (i % stateEvery === 0) out.push({ type: 'STATE', value: { upto: i } });
+    out.push(rec(stream, { id: i, v: `value ${i}` }));
+    if (i % stateEvery === 0) out.push(state({ upto: i }));
   }
   return out;
 }
@@ -45,7 +36,7 @@ describe('transient database failures', () => {
     try {
       const r = await runTarget({
         config: { ...db.config, default_target_schema: 'terminated', application_name: app, batch_size_rows: 500, max_retries: 20, retry_backoff_ms: 20 },
-        input: singer(schemaMsg('t'), ...load('t', 1, 30000)),
+        input: singer(schemaMsg('t', props), ...load('t', 1, 30000)),
         timeoutMs: 120_000,
       });
       running = false;
@@ -68,7 +59,7 @@ describe('transient database failures', () => {
   it('gives up after max_retries with exit 75 naming the cause', async () => {
     const r = await runTarget({
       config: { host: '127.0.0.1', port: 1, user: 'postgres', database: 'postgres', max_retries: 2, retry_backoff_ms: 10 },
-      input: singer(schemaMsg('t')),
+      input: singer(schemaMsg('t', props)),
     });
     expect(r.code).toBe(75);
     expect(r.stderr).toMatch(/target-postgres: error: .*ECONNREFUSED.*gave up after 2 retries/);
@@ -87,7 +78,7 @@ describe('server restart', () => {
   it('survives the server stopping and starting again during a load', async () => {
     const u = new URL(server.url);
     const t = startTarget({ host: u.hostname, port: Number(u.port), user: 'postgres', password: 'postgres', database: 'postgres', default_target_schema: 'restart', batch_size_rows: 200, max_retries: 12, retry_backoff_ms: 100 });
-    t.child.stdin.write(singer(schemaMsg('r'), ...load('r', 1, 2000, 200)));
+    t.child.stdin.write(singer(schemaMsg('r', props), ...load('r', 1, 2000, 200)));
     await t.waitForLine((l) => l === '{"upto":2000}');
     await server.stop();
     t.child.stdin.write(singer(...load('r', 2001, 4000, 200)));

@@ -1,31 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { runTarget, singer } from '../helpers/run-target.js';
+import { describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../helpers/db.js';
+import { runTarget } from '../helpers/run-target.js';
+import { rec, schemaMsg, singer, state } from '../helpers/singer.js';
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db?.close();
-});
-
-const schema = (stream: string, properties: Record<string, unknown>, key: string[] = ['id']) => ({
-  type: 'SCHEMA',
-  stream,
-  schema: { type: 'object', properties },
-  key_properties: key,
-});
+const db = useTestDatabase();
 
 describe('load basics', () => {
   it('loads records and writes the final state after commit', async () => {
     const r = await runTarget({
       config: { ...db.config, default_target_schema: 'basics' },
       input: singer(
-        schema('users', { id: { type: 'integer' }, name: { type: ['string', 'null'] } }),
-        { type: 'RECORD', stream: 'users', record: { id: 1, name: 'a' } },
-        { type: 'RECORD', stream: 'users', record: { id: 2, name: null } },
-        { type: 'STATE', value: { bookmarks: { users: 2 } } },
+        schemaMsg('users', { id: { type: 'integer' }, name: { type: ['string', 'null'] } }),
+        rec('users', { id: 1, name: 'a' }),
+        rec('users', { id: 2, name: null }),
+        state({ bookmarks: { users: 2 } }),
       ),
     });
     expect(r.stderr).not.toContain('error');

@@ -1,26 +1,19 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { runTarget, singer } from '../helpers/run-target.js';
+import { describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../helpers/db.js';
+import { runTarget } from '../helpers/run-target.js';
+import { activateVersion, rec, schemaMsg, singer } from '../helpers/singer.js';
 import { sleep } from '../helpers/spawn-target.js';
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db?.close();
-});
+const db = useTestDatabase();
 
 const props = { id: { type: 'integer' }, v: { type: ['string', 'null'] }, updated_at: { type: ['string', 'null'], format: 'date-time' } };
-const schemaMsg = (stream: string, key: string[] = ['id'], extra: Record<string, unknown> = {}) => ({ type: 'SCHEMA', stream, schema: { type: 'object', properties: props }, key_properties: key, ...extra });
-const rec = (stream: string, record: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ type: 'RECORD', stream, record, ...extra });
 
 describe('append-only', () => {
   it('keeps every record, duplicates of a key in one batch included', async () => {
     const r = await runTarget({
       config: { ...db.config, default_target_schema: 'app', load_method: 'append-only' },
-      input: singer(schemaMsg('a'), rec('a', { id: 1, v: 'a' }), rec('a', { id: 1, v: 'b' }), rec('a', { id: 1, v: 'b' })),
+      input: singer(schemaMsg('a', props), rec('a', { id: 1, v: 'a' }), rec('a', { id: 1, v: 'b' }), rec('a', { id: 1, v: 'b' })),
     });
     expect(r.code).toBe(0);
     expect((await db.query<{ v: string }>('SELECT v FROM app.a ORDER BY _sdc_sequence')).map((x) => x.v)).toEqual(['a', 'b', 'b']);
@@ -30,7 +23,7 @@ describe('append-only', () => {
 describe('upsert ordering', () => {
   it('a stale record (older bookmark) never overwrites a newer one, in a later batch or a later run', async () => {
     const cfg = { ...db.config, default_target_schema: 'stale', batch_size_rows: 1 };
-    const s = (m: unknown[]) => singer(schemaMsg('u', ['id'], { bookmark_properties: ['updated_at'] }), ...m);
+    const s = (m: unknown[]) => singer(schemaMsg('u', props, ['id'], { bookmark_properties: ['updated_at'] }), ...m);
     const r1 = await runTarget({
       config: cfg,
       input: s([rec('u', { id: 1, v: 'new', updated_at: '2024-01-02T00:00:00Z' }), rec('u', { id: 1, v: 'stale', updated_at: '2024-01-01T00:00:00Z' }), rec('u', { id: 2, v: 'x', updated_at: '2024-01-01T00:00:00Z' })]),
@@ -48,7 +41,7 @@ describe('upsert ordering', () => {
     const r = await runTarget({
       config: { ...db.config, default_target_schema: 'stale1' },
       input: singer(
-        schemaMsg('u', ['id'], { bookmark_properties: ['updated_at'] }),
+        schemaMsg('u', props, ['id'], { bookmark_properties: ['updated_at'] }),
         rec('u', { id: 1, v: 'newest', updated_at: '2024-01-03T00:00:00Z' }),
         rec('u', { id: 1, v: 'older', updated_at: '2024-01-02T00:00:00Z' }),
       ),
@@ -64,13 +57,13 @@ describe('deletes', () => {
     const r = await runTarget({
       config: cfg,
       input: singer(
-        schemaMsg('d'),
-        { type: 'ACTIVATE_VERSION', stream: 'd', version: 2 },
+        schemaMsg('d', props),
+        activateVersion('d', 2),
         rec('d', { id: 1, v: 'old version' }, { version: 1 }),
         rec('d', { id: 2, v: 'keep' }, { version: 2 }),
         rec('d', { id: 3, v: 'deleted by marker', _sdc_deleted_at: '2024-01-01T00:00:00Z' }, { version: 2 }),
         rec('d', { id: 4, v: 'keep too' }, { version: 2 }),
-        { type: 'ACTIVATE_VERSION', stream: 'd', version: 2 },
+        activateVersion('d', 2),
       ),
     });
     expect(r.code).toBe(0);
@@ -80,7 +73,7 @@ describe('deletes', () => {
   it('without hard_delete a record carrying _sdc_deleted_at keeps its row, marked', async () => {
     const r = await runTarget({
       config: { ...db.config, default_target_schema: 'softdel' },
-      input: singer(schemaMsg('d'), rec('d', { id: 1, v: 'x' }), rec('d', { id: 1, v: 'x', _sdc_deleted_at: '2024-05-01T10:00:00Z' })),
+      input: singer(schemaMsg('d', props), rec('d', { id: 1, v: 'x' }), rec('d', { id: 1, v: 'x', _sdc_deleted_at: '2024-05-01T10:00:00Z' })),
     });
     expect(r.code).toBe(0);
     expect(await db.query(`SELECT id::int, to_char(_sdc_deleted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS d FROM softdel.d`)).toEqual([{ id: 1, d: '2024-05-01 10:00' }]);
@@ -90,7 +83,7 @@ describe('deletes', () => {
 describe('overwrite', () => {
   it('swaps in the new rows atomically: a concurrent reader never sees the table empty or half loaded; grants, indexes and comments carry over', async () => {
     const cfg = { ...db.config, default_target_schema: 'ow', load_method: 'overwrite', batch_size_rows: 500 };
-    const first = await runTarget({ config: cfg, input: singer(schemaMsg('o'), ...Array.from({ length: 3000 }, (_, i) => rec('o', { id: i, v: `old ${i}` }))) });
+    const first = await runTarget({ config: cfg, input: singer(schemaMsg('o', props), ...Array.from({ length: 3000 }, (_, i) => rec('o', { id: i, v: `old ${i}` }))) });
     expect(first.code).toBe(0);
     expect((await db.query('SELECT count(*)::int AS n FROM ow.o'))[0].n).toBe(3000);
     await db.query(`DO $$ BEGIN CREATE ROLE tp_reader_ow; EXCEPTION WHEN duplicate_object THEN NULL; END $$`);
@@ -108,7 +101,7 @@ describe('overwrite', () => {
         await sleep(2);
       }
     })();
-    const second = await runTarget({ config: cfg, input: singer(schemaMsg('o'), ...Array.from({ length: 5000 }, (_, i) => rec('o', { id: i + 100000, v: `new ${i}` }))) });
+    const second = await runTarget({ config: cfg, input: singer(schemaMsg('o', props), ...Array.from({ length: 5000 }, (_, i) => rec('o', { id: i + 100000, v: `new ${i}` }))) });
     await sleep(50);
     reading = false;
     await loop;
@@ -127,8 +120,8 @@ describe('overwrite', () => {
 
   it('a failed overwrite run leaves the live table as it was', async () => {
     const cfg = { ...db.config, default_target_schema: 'owfail', load_method: 'overwrite' };
-    await runTarget({ config: cfg, input: singer(schemaMsg('o'), rec('o', { id: 1, v: 'kept' })) });
-    const r = await runTarget({ config: cfg, input: singer(schemaMsg('o'), rec('o', { id: 2, v: 'new' })) + '{"type":"RECORD","stream":"o","record":\n' });
+    await runTarget({ config: cfg, input: singer(schemaMsg('o', props), rec('o', { id: 1, v: 'kept' })) });
+    const r = await runTarget({ config: cfg, input: singer(schemaMsg('o', props), rec('o', { id: 2, v: 'new' })) + '{"type":"RECORD","stream":"o","record":\n' });
     expect(r.code).toBe(65);
     expect(await db.query('SELECT id::int, v FROM owfail.o')).toEqual([{ id: 1, v: 'kept' }]);
   });
@@ -140,7 +133,7 @@ describe('history (SCD type 2)', () => {
     const r = await runTarget({
       config: cfg,
       input: singer(
-        schemaMsg('h'),
+        schemaMsg('h', props),
         rec('h', { id: 1, v: 'first' }, { time_extracted: '2024-01-01T00:00:00Z' }),
         rec('h', { id: 2, v: 'other' }, { time_extracted: '2024-01-01T00:00:00Z' }),
         rec('h', { id: 1, v: 'first' }, { time_extracted: '2024-01-02T00:00:00Z' }),
@@ -163,7 +156,7 @@ describe('history (SCD type 2)', () => {
     // a later run: an unchanged record adds nothing, a change closes the current version
     const r2 = await runTarget({
       config: cfg,
-      input: singer(schemaMsg('h'), rec('h', { id: 2, v: 'other' }, { time_extracted: '2024-02-01T00:00:00Z' }), rec('h', { id: 2, v: 'changed' }, { time_extracted: '2024-02-02T00:00:00Z' })),
+      input: singer(schemaMsg('h', props), rec('h', { id: 2, v: 'other' }, { time_extracted: '2024-02-01T00:00:00Z' }), rec('h', { id: 2, v: 'changed' }, { time_extracted: '2024-02-02T00:00:00Z' })),
     });
     expect(r2.code).toBe(0);
     expect(await db.query(`SELECT v, _sdc_is_current AS cur FROM hist.h WHERE id = 2 ORDER BY _sdc_valid_from`)).toEqual([
@@ -181,7 +174,7 @@ describe('stream_overrides', () => {
         default_target_schema: 'ovr_default',
         stream_overrides: { events: { load_method: 'append-only', schema: 'ovr_custom', table: 'all_events' }, users: { key_properties: ['v'] } },
       },
-      input: singer(schemaMsg('events'), rec('events', { id: 1, v: 'a' }), rec('events', { id: 1, v: 'a' }), schemaMsg('users'), rec('users', { id: 1, v: 'same' }), rec('users', { id: 2, v: 'same' })),
+      input: singer(schemaMsg('events', props), rec('events', { id: 1, v: 'a' }), rec('events', { id: 1, v: 'a' }), schemaMsg('users', props), rec('users', { id: 1, v: 'same' }), rec('users', { id: 2, v: 'same' })),
     });
     expect(r.code).toBe(0);
     expect((await db.query('SELECT count(*)::int AS n FROM ovr_custom.all_events'))[0].n).toBe(2);

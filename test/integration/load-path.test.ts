@@ -1,23 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { runTarget, singer } from '../helpers/run-target.js';
+import { describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../helpers/db.js';
+import { runTarget } from '../helpers/run-target.js';
+import { rec, schemaMsg, singer, state } from '../helpers/singer.js';
 import { startTarget } from '../helpers/spawn-target.js';
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db?.close();
-});
-
-const schemaMsg = (stream: string, properties: Record<string, unknown>, key: string[] = ['id']) => ({
-  type: 'SCHEMA',
-  stream,
-  schema: { type: 'object', properties },
-  key_properties: key,
-});
-const rec = (stream: string, record: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ type: 'RECORD', stream, record, ...extra });
+const db = useTestDatabase();
 
 describe.each([
   ['encode workers', 2],
@@ -35,7 +22,7 @@ describe.each([
       if (i % 10 === 0) {
         const value = { sent: { ...sent } };
         states.push(JSON.stringify(value));
-        lines.push({ type: 'STATE', value });
+        lines.push(state(value));
       }
     }
     const violations: string[] = [];
@@ -72,7 +59,7 @@ describe.each([
   it('writes a state that arrives before any record at once, and identical states once', async () => {
     const r = await runTarget({
       config: { ...db.config, default_target_schema: `wm_first${workers}`, parse_workers: workers },
-      input: singer({ type: 'STATE', value: { a: 1 } }, { type: 'STATE', value: { a: 1 } }, schemaMsg('s', { id: { type: 'integer' } }), rec('s', { id: 1 }), { type: 'STATE', value: { a: 2 } }),
+      input: singer(state({ a: 1 }), state({ a: 1 }), schemaMsg('s', { id: { type: 'integer' } }), rec('s', { id: 1 }), state({ a: 2 })),
     });
     expect(r.code).toBe(0);
     expect(r.stdout).toEqual(['{"a":1}', '{"a":2}']);
@@ -150,8 +137,8 @@ describe('values arrive exactly', () => {
 
 describe('bad input', () => {
   it('commits rows before a malformed line, writes the state before it, and names the line', async () => {
-    const good = singer(schemaMsg('bad', { id: { type: 'integer' } }), rec('bad', { id: 1 }), rec('bad', { id: 2 }), { type: 'STATE', value: { pos: 2 } });
-    const input = good + '{"type":"RECORD","stream":"bad","record":{"id":3}\n' + singer(rec('bad', { id: 4 }), { type: 'STATE', value: { pos: 4 } });
+    const good = singer(schemaMsg('bad', { id: { type: 'integer' } }), rec('bad', { id: 1 }), rec('bad', { id: 2 }), state({ pos: 2 }));
+    const input = good + '{"type":"RECORD","stream":"bad","record":{"id":3}\n' + singer(rec('bad', { id: 4 }), state({ pos: 4 }));
     const r = await runTarget({ config: { ...db.config, default_target_schema: 'badjson' }, input });
     expect(r.code).toBe(65);
     expect(r.stdout).toEqual(['{"pos":2}']);
@@ -176,7 +163,7 @@ describe('bad input', () => {
       input: singer(
         schemaMsg('v', { id: { type: 'integer' }, when: { type: 'string', format: 'date-time' }, n: { type: 'number' } }),
         rec('v', { id: 1, when: '2024-01-01T00:00:00Z', n: 1 }),
-        { type: 'STATE', value: { ok: 1 } },
+        state({ ok: 1 }),
         rec('v', { id: 'x', when: 'yesterday', n: 1 }),
       ),
     });

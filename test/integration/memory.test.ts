@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { singer } from '../helpers/run-target.js';
+import { describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../helpers/db.js';
+import { schemaMsg, singer } from '../helpers/singer.js';
 import { startTarget } from '../helpers/spawn-target.js';
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db?.close();
-});
+const db = useTestDatabase();
 
 const INPUT_BYTES = 2 * 1024 ** 3;
 const PEAK_RSS_LIMIT = 300 * 1024 ** 2;
@@ -18,7 +12,7 @@ describe('memory', () => {
   it('stays bounded while 2 GB of input streams through', async () => {
     const t = startTarget({ ...db.config, default_target_schema: 'mem', add_record_metadata: false, max_buffered_bytes: 64 * 1024 ** 2, batch_size_bytes: 16 * 1024 ** 2 });
     const write = (text: string) => (t.child.stdin.write(text) ? Promise.resolve() : new Promise<void>((r) => t.child.stdin.once('drain', () => r())));
-    await write(singer({ type: 'SCHEMA', stream: 'm', schema: { type: 'object', properties: { id: { type: 'integer' }, pad: { type: 'string' } } }, key_properties: [] }));
+    await write(singer(schemaMsg('m', { id: { type: 'integer' }, pad: { type: 'string' } }, [])));
     const pad = 'abcdefghij'.repeat(190);
     let sent = 0;
     let id = 0;

@@ -1,22 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { runTarget, singer } from '../helpers/run-target.js';
+import { describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../helpers/db.js';
+import { runTarget } from '../helpers/run-target.js';
+import { rec, schemaMsg, singer } from '../helpers/singer.js';
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db?.close();
-});
-
-const schemaMsg = (stream: string, properties: Record<string, unknown>, key: string[] = ['id'], required?: string[]) => ({
-  type: 'SCHEMA',
-  stream,
-  schema: { type: 'object', properties, ...(required ? { required } : {}) },
-  key_properties: key,
-});
-const rec = (stream: string, record: Record<string, unknown>) => ({ type: 'RECORD', stream, record });
+const db = useTestDatabase();
 
 async function columnTypes(schema: string, table: string): Promise<Record<string, string>> {
   const rows = await db.query<{ name: string; type: string }>(
@@ -100,7 +87,9 @@ describe('schema evolution', () => {
   it('a property that becomes required adds no NOT NULL; a removed property keeps its column', async () => {
     const cfg = { ...db.config, default_target_schema: 'req' };
     await runTarget({ config: cfg, input: singer(schemaMsg('q', { id: { type: 'integer' }, x: { type: ['string', 'null'] }, gone: { type: 'string' } }), rec('q', { id: 1, x: null, gone: 'g' })) });
-    const r = await runTarget({ config: cfg, input: singer(schemaMsg('q', { id: { type: 'integer' }, x: { type: 'string' } }, ['id'], ['id', 'x']), rec('q', { id: 2, x: 'now required' })) });
+    const xRequired = schemaMsg('q', { id: { type: 'integer' }, x: { type: 'string' } });
+    xRequired.schema.required = ['id', 'x'];
+    const r = await runTarget({ config: cfg, input: singer(xRequired, rec('q', { id: 2, x: 'now required' })) });
     expect(r.code).toBe(0);
     const nullable = await db.query(`SELECT column_name, is_nullable FROM information_schema.columns WHERE table_schema = 'req' AND table_name = 'q' AND column_name IN ('x','gone') ORDER BY column_name`);
     expect(nullable).toEqual([

@@ -1,19 +1,13 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { singer } from '../helpers/run-target.js';
+import { describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../helpers/db.js';
+import { rec, schemaMsg, singer, state } from '../helpers/singer.js';
 import { sleep, startTarget } from '../helpers/spawn-target.js';
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db?.close();
-});
+const db = useTestDatabase();
 
-const schemaMsg = (stream: string) => ({ type: 'SCHEMA', stream, schema: { type: 'object', properties: { id: { type: 'integer' } } }, key_properties: ['id'] });
-const records = (stream: string, from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => ({ type: 'RECORD', stream, record: { id: from + i } }));
+const schemaS = schemaMsg('s', { id: { type: 'integer' } });
+const records = (stream: string, from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => rec(stream, { id: from + i }));
 
 async function waitForTable(schema: string, table: string) {
   for (let i = 0; i < 200; i++) {
@@ -24,14 +18,20 @@ async function waitForTable(schema: string, table: string) {
   throw new Error(`table ${schema}.${table} never appeared`);
 }
 
+/** Starts a target loading into `schema`, sends ids 1..n of stream s and a state, and once the table exists sends `signal`. */
+async function loadThenSignal(schema: string, n: number, signal: NodeJS.Signals) {
+  const t = startTarget({ ...db.config, default_target_schema: schema });
+  t.child.stdin.write(singer(schemaS, ...records('s', 1, n), state({ upto: n })));
+  await waitForTable(schema, 's');
+  await sleep(300);
+  t.child.kill(signal);
+  const { code } = await t.exited;
+  return { t, code };
+}
+
 describe('signals', () => {
   it('SIGTERM: stops reading, commits what was read, writes the covering state, exits 143', async () => {
-    const t = startTarget({ ...db.config, default_target_schema: 'sig' });
-    t.child.stdin.write(singer(schemaMsg('s'), ...records('s', 1, 50), { type: 'STATE', value: { upto: 50 } }));
-    await waitForTable('sig', 's');
-    await sleep(300);
-    t.child.kill('SIGTERM');
-    const { code } = await t.exited;
+    const { t, code } = await loadThenSignal('sig', 50, 'SIGTERM');
     expect(code).toBe(143);
     expect(t.stdout).toEqual(['{"upto":50}']);
     expect(t.stderr()).toContain('stopping: committing what was read');
@@ -39,26 +39,21 @@ describe('signals', () => {
   });
 
   it('SIGINT exits 130 after committing', async () => {
-    const t = startTarget({ ...db.config, default_target_schema: 'sigint' });
-    t.child.stdin.write(singer(schemaMsg('s'), ...records('s', 1, 5), { type: 'STATE', value: { upto: 5 } }));
-    await waitForTable('sigint', 's');
-    await sleep(300);
-    t.child.kill('SIGINT');
-    const { code } = await t.exited;
+    const { t, code } = await loadThenSignal('sigint', 5, 'SIGINT');
     expect(code).toBe(130);
     expect(t.stdout).toEqual(['{"upto":5}']);
   });
 
   it('a second signal exits at once and writes no state for uncommitted data', async () => {
     const t = startTarget({ ...db.config, default_target_schema: 'sig2' });
-    t.child.stdin.write(singer(schemaMsg('s')));
+    t.child.stdin.write(singer(schemaS));
     await waitForTable('sig2', 's');
     const locker = new pg.Client({ connectionString: db.url });
     await locker.connect();
     try {
       await locker.query('BEGIN');
       await locker.query('LOCK TABLE sig2.s IN ACCESS EXCLUSIVE MODE');
-      t.child.stdin.write(singer(...records('s', 1, 10), { type: 'STATE', value: { upto: 10 } }));
+      t.child.stdin.write(singer(...records('s', 1, 10), state({ upto: 10 })));
       await sleep(300);
       t.child.kill('SIGTERM'); // the drain now waits for the lock
       await sleep(700);
@@ -81,7 +76,7 @@ describe('stdout', () => {
   it('a closed stdout is an error (exit 74), never a silent success', async () => {
     const t = startTarget({ ...db.config, default_target_schema: 'epipe' });
     t.child.stdout.destroy();
-    t.child.stdin.end(singer(schemaMsg('s'), ...records('s', 1, 3), { type: 'STATE', value: { upto: 3 } }));
+    t.child.stdin.end(singer(schemaS, ...records('s', 1, 3), state({ upto: 3 })));
     const { code } = await t.exited;
     expect(code).toBe(74);
     expect(t.stderr()).toContain('cannot write state to stdout');

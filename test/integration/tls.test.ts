@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbeddedServer, type EmbeddedServer } from '../helpers/embedded-server.js';
-import { runTarget, singer } from '../helpers/run-target.js';
+import { runTarget } from '../helpers/run-target.js';
+import { rec, schemaMsg, singer, state } from '../helpers/singer.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tp-tls-'));
 const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
@@ -43,11 +44,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const input = singer(
-  { type: 'SCHEMA', stream: 'tls', schema: { type: 'object', properties: { id: { type: 'integer' } } }, key_properties: ['id'] },
-  { type: 'RECORD', stream: 'tls', record: { id: 1 } },
-  { type: 'STATE', value: { ok: true } },
-);
+const input = singer(schemaMsg('tls', { id: { type: 'integer' } }), rec('tls', { id: 1 }), state({ ok: true }));
 const base = () => ({ host: 'localhost', port: server.port, user: 'postgres', password: 'postgres', database: 'postgres', max_retries: 0 });
 
 describe('TLS', () => {

@@ -1,22 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { runTarget, singer } from '../helpers/run-target.js';
+import { describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../helpers/db.js';
+import { runTarget } from '../helpers/run-target.js';
+import { rec, schemaMsg, singer, state } from '../helpers/singer.js';
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db?.close();
-});
-
-const schemaMsg = (stream: string, properties: Record<string, unknown>, key: string[] = []) => ({
-  type: 'SCHEMA',
-  stream,
-  schema: { type: 'object', properties },
-  key_properties: key,
-});
-const rec = (stream: string, record: Record<string, unknown>) => ({ type: 'RECORD', stream, record });
+const db = useTestDatabase();
 
 async function columns(schema: string, table: string): Promise<Array<{ name: string; type: string }>> {
   return db.query(
@@ -53,7 +40,7 @@ describe('type mapping', () => {
       at: '2024-01-01T00:00:00+01:00', mixed: 42, obj: { a: 1 }, anything: [1, 'two'], tags: ['a', 'b"c', 'd,e', null], nums: [1, 9007199254740993], decs: [0.1, 2],
       flags: [true, false], times: ['2024-01-01T00:00:00Z'], objs: [{ k: 1 }], forced: 'twelve chars',
     };
-    const text = JSON.stringify(schemaMsg('t', props, ['id'])) + '\n' + JSON.stringify({ type: 'RECORD', stream: 't', record }).replace('9007199254740992', '9007199254740993') + '\n';
+    const text = JSON.stringify(schemaMsg('t', props, ['id'])) + '\n' + JSON.stringify(rec('t', record)).replace('9007199254740992', '9007199254740993') + '\n';
     const r = await runTarget({ config: { ...db.config, default_target_schema: 'types' }, input: text });
     expect(r.stderr).not.toContain('target-postgres: error');
     expect(r.code).toBe(0);
@@ -87,7 +74,7 @@ describe('type mapping', () => {
       input: singer(
         schemaMsg('d', { id: { type: 'integer' }, at: { type: 'string', format: 'date-time' } }, ['id']),
         rec('d', { id: 1, at: '2024-01-01T00:00:00Z' }),
-        { type: 'STATE', value: { n: 1 } },
+        state({ n: 1 }),
         rec('d', { id: 2, at: '0000-01-01T00:00:00Z' }),
       ),
     });

@@ -1,31 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { runTarget, singer } from '../helpers/run-target.js';
+import { describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../helpers/db.js';
+import { runTarget } from '../helpers/run-target.js';
+import { rec, schemaMsg, singer } from '../helpers/singer.js';
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db?.close();
-});
+const db = useTestDatabase();
 
 const props = { id: { type: 'integer' }, v: { type: ['string', 'null'] }, updated_at: { type: ['string', 'null'], format: 'date-time' } };
-const schemaMsg = (extra: Record<string, unknown> = {}) => ({ type: 'SCHEMA', stream: 'u', schema: { type: 'object', properties: props }, key_properties: ['id'], ...extra });
-const rec = (record: Record<string, unknown>) => ({ type: 'RECORD', stream: 'u', record });
 
 describe.each(['merge', 'insert_on_conflict'])('upsert_statement %s', (statement) => {
   const schema = `ups_${statement}`;
   const cfg = (extra: Record<string, unknown> = {}) => ({ ...db.config, default_target_schema: schema, upsert_statement: statement, ...extra });
 
   it('last record per key wins, across batches and runs; an older bookmark never overwrites a newer one', async () => {
-    const bm = schemaMsg({ bookmark_properties: ['updated_at'] });
+    const bm = schemaMsg('u', props, ['id'], { bookmark_properties: ['updated_at'] });
     const r1 = await runTarget({
       config: cfg({ batch_size_rows: 2 }),
-      input: singer(bm, rec({ id: 1, v: 'a', updated_at: '2024-01-02T00:00:00Z' }), rec({ id: 1, v: 'b', updated_at: '2024-01-03T00:00:00Z' }), rec({ id: 2, v: 'x', updated_at: '2024-01-01T00:00:00Z' }), rec({ id: 1, v: 'stale', updated_at: '2024-01-01T00:00:00Z' })),
+      input: singer(bm, rec('u', { id: 1, v: 'a', updated_at: '2024-01-02T00:00:00Z' }), rec('u', { id: 1, v: 'b', updated_at: '2024-01-03T00:00:00Z' }), rec('u', { id: 2, v: 'x', updated_at: '2024-01-01T00:00:00Z' }), rec('u', { id: 1, v: 'stale', updated_at: '2024-01-01T00:00:00Z' })),
     });
     expect(r1.code).toBe(0);
-    const r2 = await runTarget({ config: cfg(), input: singer(bm, rec({ id: 2, v: 'y', updated_at: '2024-01-05T00:00:00Z' }), rec({ id: 3, v: 'new', updated_at: null })) });
+    const r2 = await runTarget({ config: cfg(), input: singer(bm, rec('u', { id: 2, v: 'y', updated_at: '2024-01-05T00:00:00Z' }), rec('u', { id: 3, v: 'new', updated_at: null })) });
     expect(r2.code).toBe(0);
     expect(await db.query(`SELECT id::int, v FROM ${schema}.u ORDER BY u.id`)).toEqual([
       { id: 1, v: 'b' },
@@ -37,7 +30,7 @@ describe.each(['merge', 'insert_on_conflict'])('upsert_statement %s', (statement
   it('hard delete by _sdc_deleted_at removes the row and inserts nothing for an unknown key', async () => {
     const r = await runTarget({
       config: cfg({ hard_delete: true }),
-      input: singer(schemaMsg(), rec({ id: 2, v: 'gone', _sdc_deleted_at: '2024-01-01T00:00:00Z' }), rec({ id: 9, v: 'never existed', _sdc_deleted_at: '2024-01-01T00:00:00Z' })),
+      input: singer(schemaMsg('u', props), rec('u', { id: 2, v: 'gone', _sdc_deleted_at: '2024-01-01T00:00:00Z' }), rec('u', { id: 9, v: 'never existed', _sdc_deleted_at: '2024-01-01T00:00:00Z' })),
     });
     expect(r.code).toBe(0);
     expect((await db.query<{ id: number }>(`SELECT id::int FROM ${schema}.u ORDER BY u.id`)).map((x) => x.id)).toEqual([1, 3]);
