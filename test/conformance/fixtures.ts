@@ -30,6 +30,11 @@ export function fixtureMessages(peer: Peer, file: string): Message[] {
     .map((l) => JSON.parse(l) as Message);
 }
 
+/** The property names of a SCHEMA message, in schema order. */
+export function propertyNames(schemaMessage: Message): string[] {
+  return Object.keys((schemaMessage.schema as { properties: object }).properties);
+}
+
 export function recordsOf(messages: Message[], stream: string): Row[] {
   return messages.filter((m) => m.type === 'RECORD' && m.stream === stream).map((m) => m.record as Row);
 }
@@ -107,7 +112,7 @@ export function expectedRows(messages: Message[], stream: string, opts: Expected
   if (schemas.length === 0) throw new Error(`no SCHEMA for stream ${stream}`);
   const columns: string[] = [];
   for (const s of schemas) {
-    for (const p of Object.keys((s.schema as { properties: object }).properties)) {
+    for (const p of propertyNames(s)) {
       if (!p.startsWith('_sdc') && !columns.includes(p)) columns.push(p);
     }
   }

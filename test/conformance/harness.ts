@@ -2,8 +2,8 @@
  * Running the built CLI on conformance fixtures and reading back what it left in PostgreSQL.
  */
 import pg from 'pg';
-import { expect } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { useTestDatabase, type FileDatabase } from '../helpers/db.js';
 import { runTarget, type RunResult } from '../helpers/run-target.js';
 import { fixturePath, sortRows, type Peer, type Row } from './fixtures.js';
 
@@ -12,7 +12,7 @@ export type Config = Record<string, unknown>;
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 export interface Conformance {
-  db: TestDatabase;
+  db: FileDatabase;
   /** A fresh schema name for one test (tests never share tables). */
   schema(label: string): string;
   /** Runs the built CLI with `--input <fixture>`. */
@@ -26,14 +26,29 @@ export interface Conformance {
   columnTypes(schema: string, table: string): Promise<Record<string, string>>;
   tableExists(schema: string, table: string): Promise<boolean>;
   query<T extends Row = Row>(sql: string, params?: unknown[]): Promise<T[]>;
-  close(): Promise<void>;
 }
 
-export async function openConformance(): Promise<Conformance> {
-  const db = await createTestDatabase();
-  const pool = new pg.Pool({ connectionString: db.url, options: '-c TimeZone=UTC -c DateStyle=ISO', max: 2 });
+/**
+ * Gives the calling test file its own database (useTestDatabase) and a connection pool with the
+ * session time zone UTC; both are closed after the file. Call it at the top of the file; the
+ * returned object is usable inside tests and hooks.
+ */
+export function useConformance(): Conformance {
+  const db = useTestDatabase();
+  let pool: pg.Pool | undefined;
+  // Before-hooks run in registration order and after-hooks in reverse (vitest's default
+  // sequence.hooks 'stack'): the pool opens after the database exists and ends before it is dropped.
+  beforeAll(() => {
+    pool = new pg.Pool({ connectionString: db.url, options: '-c TimeZone=UTC -c DateStyle=ISO', max: 2 });
+  });
+  afterAll(async () => {
+    await pool?.end();
+  });
   let n = 0;
-  const query = async <T extends Row = Row>(sql: string, params?: unknown[]) => (await pool.query<T>(sql, params)).rows;
+  const query = async <T extends Row = Row>(sql: string, params?: unknown[]) => {
+    if (!pool) throw new Error('useConformance(): the database exists only inside tests and hooks');
+    return (await pool.query<T>(sql, params)).rows;
+  };
   const jsonRows = async (schema: string, table: string) =>
     (await query<{ r: Row }>(`SELECT to_jsonb(t) AS r FROM ${quote(schema)}.${quote(table)} AS t`)).map((x) => x.r);
   return {
@@ -76,10 +91,6 @@ export async function openConformance(): Promise<Conformance> {
       return r.length === 1;
     },
     query,
-    async close() {
-      await pool.end();
-      await db.close();
-    },
   };
 }
 
@@ -118,6 +129,12 @@ export function pipelinewiseConfig(c: Conformance, schema: string | undefined, e
 /** Exit 0, with stderr shown when it is not. */
 export function expectSuccess(r: RunResult): void {
   expect(r.code, `target failed:\n${r.stderr.slice(-4000)}`).toBe(0);
+}
+
+/** The table's columns, less the `_sdc*` ones, are exactly these properties (in any order). */
+export async function expectDataColumns(c: Conformance, schema: string, table: string, properties: string[]): Promise<void> {
+  const columns = Object.keys(await c.columnTypes(schema, table)).filter((n) => !n.startsWith('_sdc'));
+  expect(columns.sort()).toEqual([...properties].sort());
 }
 
 /** A failed run with the given exit code, with stderr shown when it differs. */

@@ -5,17 +5,11 @@
  * (stream `<db>-<table>` → table `<table>`), metadata columns only with add_metadata_columns or
  * hard_delete. Rows are compared after dropping every `_sdc*` column.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectedRows, expectWatermarkStates, fixtureMessages, pick, recordsOf, stateValuesOf, type Row } from './fixtures.js';
-import { expectExit, expectSuccess, openConformance, pipelinewiseConfig, q, type Config, type Conformance } from './harness.js';
+import { expectExit, expectSuccess, pipelinewiseConfig, q, useConformance, type Config } from './harness.js';
 
-let c: Conformance;
-beforeAll(async () => {
-  c = await openConformance();
-});
-afterAll(async () => {
-  await c?.close();
-});
+const c = useConformance();
 
 const messages = (file: string) => fixtureMessages('pipelinewise', file);
 

@@ -3,17 +3,11 @@
  * success or failure; each test adds a check derived from the fixture. MeltanoLabs runs this
  * suite with its own settings, so these runs use them too (meltanoConfig).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectedRows, expectWatermarkStates, fixtureMessages, RELATIONAL_AFTER_UPSERT, stateValuesOf, stripNulDeep } from './fixtures.js';
-import { expectExit, expectSuccess, meltanoConfig, openConformance, type Conformance } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { expectedRows, expectWatermarkStates, fixtureMessages, propertyNames, RELATIONAL_AFTER_UPSERT, stateValuesOf, stripNulDeep, type Message, type Row } from './fixtures.js';
+import { expectDataColumns, expectExit, expectSuccess, meltanoConfig, useConformance } from './harness.js';
 
-let c: Conformance;
-beforeAll(async () => {
-  c = await openConformance();
-});
-afterAll(async () => {
-  await c?.close();
-});
+const c = useConformance();
 
 const messages = (file: string) => fixtureMessages('sdk', file);
 
@@ -23,6 +17,15 @@ async function load(file: string, extra: Record<string, unknown> = {}) {
   const r = await c.run('sdk', file, meltanoConfig(c, schema, extra));
   expectSuccess(r);
   return { schema, r };
+}
+
+/** Each stream's table (by id) equals the rows its records make, passed through `adjust`; `counts` gives how many. */
+async function expectStreamRows(schema: string, m: Message[], counts: Record<string, number>, adjust = (rows: Row[]) => rows) {
+  for (const [stream, count] of Object.entries(counts)) {
+    const want = adjust(expectedRows(m, stream));
+    expect(want).toHaveLength(count);
+    expect(await c.rows(schema, stream, ['id'])).toEqual(want);
+  }
 }
 
 describe('sdk/', () => {
@@ -44,11 +47,9 @@ describe('sdk/', () => {
   it('camelcase_complex_schema.singer: SUCCEED with two SCHEMAs and no records; the table has the second schema\'s columns', async () => {
     const { schema } = await load('camelcase_complex_schema.singer');
     expect(await c.count(schema, 'ForecastingTypeToCategory')).toBe(0);
-    const columns = Object.keys(await c.columnTypes(schema, 'ForecastingTypeToCategory'));
-    const last = messages('camelcase_complex_schema.singer').at(-1)!;
-    const properties = Object.keys((last.schema as { properties: object }).properties);
+    const properties = propertyNames(messages('camelcase_complex_schema.singer').at(-1)!);
     expect(properties).toContain('_attribute_startswith_underscore');
-    expect(columns.filter((n) => !n.startsWith('_sdc')).sort()).toEqual([...properties].sort());
+    await expectDataColumns(c, schema, 'ForecastingTypeToCategory', properties);
   });
 
   it('duplicate_records.singer: SUCCEED; the last record for a key wins (2 rows)', async () => {
@@ -78,15 +79,7 @@ describe('sdk/', () => {
   it('encoded_string_data.singer, decision: with sanitize_null_text_characters the run succeeds and NULs are removed at every depth', async () => {
     const { schema, r } = await load('encoded_string_data.singer', { sanitize_null_text_characters: true });
     const m = messages('encoded_string_data.singer');
-    for (const [stream, count] of [
-      ['test_strings', 11],
-      ['test_strings_in_objects', 11],
-      ['test_strings_in_arrays', 6],
-    ] as const) {
-      const want = stripNulDeep(expectedRows(m, stream));
-      expect(want).toHaveLength(count);
-      expect(await c.rows(schema, stream, ['id'])).toEqual(want);
-    }
+    await expectStreamRows(schema, m, { test_strings: 11, test_strings_in_objects: 11, test_strings_in_arrays: 6 }, stripNulDeep);
     // The NUL-carrying values, spelled out: strings, strings in objects, strings in arrays.
     const strings = await c.rows(schema, 'test_strings', ['id']);
     expect(strings[10].info).toBe('Control Characters in string:  A \u0001');
@@ -209,15 +202,7 @@ describe('sdk/', () => {
   it('user_location_data.singer: SUCCEED; 5 users, 3 locations, 3 user_in_location rows', async () => {
     const { schema } = await load('user_location_data.singer');
     const m = messages('user_location_data.singer');
-    for (const [stream, n] of [
-      ['test_users', 5],
-      ['test_locations', 3],
-      ['test_user_in_location', 3],
-    ] as const) {
-      const want = expectedRows(m, stream);
-      expect(want).toHaveLength(n);
-      expect(await c.rows(schema, stream, ['id'])).toEqual(want);
-    }
+    await expectStreamRows(schema, m, { test_users: 5, test_locations: 3, test_user_in_location: 3 });
   });
 
   it('user_location_upsert_data.singer (after user_location_data.singer): full tables 8 / 5 / 5 rows as MeltanoLabs test_relational_data asserts', async () => {
