@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { MemoryTarget, type Row } from '../helpers/memory-target.js';
+import { rec, schemaMsg, state } from '../helpers/singer.js';
 
 // Encode workers run the built code (dist/), so this test runs the built modules throughout,
 // as in production (classes such as InputError must be the workers' own).
@@ -17,19 +18,19 @@ const log = createLogger('silent', false);
 function input(): string {
   const lines: string[] = [];
   const schema = (stream: string, extra: Record<string, unknown> = {}) =>
-    JSON.stringify({ type: 'SCHEMA', stream, schema: { type: 'object', properties: { id: { type: 'integer' }, v: { type: ['string', 'null'] }, n: { type: ['number', 'null'] }, ...extra } }, key_properties: ['id'] });
+    JSON.stringify(schemaMsg(stream, { id: { type: 'integer' }, v: { type: ['string', 'null'] }, n: { type: ['number', 'null'] }, ...extra }));
   lines.push(schema('a'), schema('b'));
   for (let i = 1; i <= 3000; i++) {
     const stream = i % 3 === 0 ? 'b' : 'a';
     if (i === 1500) lines.push(schema('a', { w: { type: ['boolean', 'null'] } }));
-    if (i % 97 === 0) lines.push(JSON.stringify({ type: 'RECORD', stream, record: { id: 'bad' } }));
+    if (i % 97 === 0) lines.push(JSON.stringify(rec(stream, { id: 'bad' })));
     if (i % 101 === 0) lines.push('');
-    if (i % 250 === 0) lines.push(JSON.stringify({ type: 'STATE', value: { at: i } }));
+    if (i % 250 === 0) lines.push(JSON.stringify(state({ at: i })));
     const v = i % 7 === 0 ? `é€𝄞 "q", \\ ${i}` : i % 11 === 0 ? null : `v${i}`;
     const line = `{"type":"RECORD","stream":"${stream}","record":{"id":${i % 1200},"v":${JSON.stringify(v)},"n":${i % 13 === 0 ? '12345678901234567890.123456789' : i / 4}${i > 1500 && stream === 'a' ? ',"w":true' : ''}}}`;
     lines.push(i % 5 === 0 ? `${line}\r` : line);
   }
-  lines.push(JSON.stringify({ type: 'STATE', value: { at: 'end' } }));
+  lines.push(JSON.stringify(state({ at: 'end' })));
   return lines.join('\n') + '\n';
 }
 

@@ -7,12 +7,12 @@ import { readSerial } from '../../src/input/serial-reader.js';
 import { createLogger } from '../../src/log.js';
 import { Router } from '../../src/route/router.js';
 import { MemoryTarget } from '../helpers/memory-target.js';
+import { activateVersion, rec, schemaMsg, state } from '../helpers/singer.js';
 
 const log = createLogger('silent', false);
 const props = { id: { type: 'integer' }, v: { type: ['string', 'null'] } };
-const schema = (stream: string, properties: Record<string, unknown> = props, keys = ['id']) => ({ type: 'SCHEMA', stream, schema: { type: 'object', properties }, key_properties: keys });
-const rec = (stream: string, record: Record<string, unknown>) => ({ type: 'RECORD', stream, record });
-const state = (value: unknown) => ({ type: 'STATE', value });
+const schema = (stream: string, properties: Record<string, unknown> = props, keys = ['id']) => schemaMsg(stream, properties, keys);
+/** Singer lines; a string is taken as a raw line. */
 const text = (messages: unknown[]) => messages.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join('\n') + '\n';
 
 function newRouter(settings: Record<string, unknown> = {}, target = new MemoryTarget()) {
@@ -138,7 +138,7 @@ describe('Router with an in-memory target', () => {
   });
 
   it('ACTIVATE_VERSION runs after the batches before it', async () => {
-    const { target } = await load([schema('a'), rec('a', { id: 1 }), { type: 'ACTIVATE_VERSION', stream: 'a', version: 5 }, rec('a', { id: 2 })], { hard_delete: true });
+    const { target } = await load([schema('a'), rec('a', { id: 1 }), activateVersion('a', 5), rec('a', { id: 2 })], { hard_delete: true });
     expect(target.events.filter((e) => !e.startsWith('sync'))).toEqual(['load t.a 1', 'activate t.a 5 hard', 'load t.a 1']);
   });
 
