@@ -1,4 +1,4 @@
-import { stampPrefix } from '../stream/record-metadata.js';
+import { stampTail, writeStamp } from '../stream/record-metadata.js';
 
 /** Orders two bookmark values: numbers numerically, date-times as instants, else as text. */
 export function compareOrder(a: unknown, b: unknown): number {
@@ -57,7 +57,8 @@ export class StreamBuffer {
   private orders = new Map<string, unknown>();
   private live = 0;
   private replaced = 0;
-  private batchedAt = '';
+  /** `,_sdc_batched_at,` of the open batch (stamped buffers). */
+  private tail: Buffer = Buffer.alloc(0);
   bytes = 0;
   firstSeq = Infinity;
   openedAt = 0;
@@ -72,19 +73,16 @@ export class StreamBuffer {
    * Adds a row (text, or UTF-8 bytes from an encode worker), written straight into the chunk
    * buffers; returns false when it was dropped as older than the row held for its key.
    */
-  add(row: string | Uint8Array, seq: number, key: string | undefined, now: number, order?: unknown, line: number = seq): boolean {
+  add(row: string | Buffer, seq: number, key: string | undefined, now: number, order?: unknown, line: number = seq): boolean {
     if (!this.admit(seq, key, now, order)) return false;
-    const prefix = this.options.stamp ? stampPrefix(this.options.stamp.sequenceBase + seq, this.batchedAt) : '';
-    // a UTF-16 code unit takes at most 3 UTF-8 bytes
-    const most = prefix.length + (typeof row === 'string' ? row.length * 3 : row.length);
+    const stamp = this.options.stamp;
+    // a UTF-16 code unit takes at most 3 UTF-8 bytes; a sequence has at most 16 digits
+    const most = (stamp ? 16 + this.tail.length : 0) + (typeof row === 'string' ? row.length * 3 : row.length);
     if (this.current === null || this.current.length - this.pos < most) this.newChunk(most);
     const out = this.current!;
-    let n = prefix ? out.write(prefix, this.pos, 'latin1') : 0;
+    let n = stamp ? writeStamp(out, this.pos, stamp.sequenceBase + seq, this.tail) : 0;
     if (typeof row === 'string') n += out.write(row, this.pos + n, 'utf8');
-    else {
-      out.set(row, this.pos + n);
-      n += row.length;
-    }
+    else n += (row as Buffer).copy(out, this.pos + n);
     this.record(seq, line, n);
     return true;
   }
@@ -99,7 +97,7 @@ export class StreamBuffer {
     if (this.seqs.length === 0) {
       this.firstSeq = seq;
       this.openedAt = now;
-      if (this.options.stamp) this.batchedAt = new Date(now).toISOString();
+      if (this.options.stamp) this.tail = stampTail(new Date(now).toISOString());
     }
     if (key !== undefined) {
       const previous = this.keys.get(key);

@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { RecordPipeline } from '../stream/record-pipeline.js';
 import { lineStarts, lineText } from './line-cutter.js';
-import { processLine, type LineItem } from './line-stage.js';
+import { processLine, type LineItem, type LineSource } from './line-stage.js';
 import { LineKind, type BlockResult, type ToWorker } from './worker-protocol.js';
 
 /**
@@ -11,6 +11,12 @@ import { LineKind, type BlockResult, type ToWorker } from './worker-protocol.js'
  * exactly as without workers.
  */
 const pipelines = new Map<string, RecordPipeline>();
+/** Rows go back as bytes; the main thread runs a line again from its own copy of the block. */
+const NO_SOURCE: LineSource = {
+  again: () => {
+    throw new Error('internal: an encode worker does not run lines again');
+  },
+};
 let out = Buffer.allocUnsafe(1 << 20);
 
 function runBlock(seq: number, firstLine: number, lines: number, data: Uint8Array): BlockResult {
@@ -29,7 +35,7 @@ function runBlock(seq: number, firstLine: number, lines: number, data: Uint8Arra
   for (let i = 0; i < lines; i++) {
     let item: LineItem;
     try {
-      item = processLine(lineText(buf, lineStart, i), firstLine + i, pipelines, receivedAt);
+      item = processLine(lineText(buf, lineStart, i), firstLine + i, pipelines, receivedAt, NO_SOURCE, i);
     } catch {
       kinds[i] = LineKind.other;
       continue;

@@ -8,6 +8,12 @@ export interface PipelineLookup {
   get(stream: string): RecordPipeline | undefined;
 }
 
+/** Where a row's line came from, to run it through the stage again (one per block of lines, not per row). */
+export interface LineSource {
+  /** Line `index` of the source (input line `line`) through the stage again, with the pipelines as they are now. */
+  again(index: number, line: number): LineItem;
+}
+
 /** A line after the line stage: what the router takes, from either reader. */
 export type LineItem =
   /** A RECORD the stream's pipeline (of `version`) turned into a row. */
@@ -20,8 +26,9 @@ export type LineItem =
       row: string | Buffer;
       key: string | undefined;
       order: unknown;
-      /** Runs the line through the stage again, with the pipelines as they are now (the stream changed since it was encoded). */
-      again(): LineItem;
+      /** Where to run the line again when its stream changed since it was encoded. */
+      source: LineSource;
+      index: number;
     }
   /** A RECORD its stream's pipeline rejected. */
   | { kind: 'invalid'; line: number; message: RecordMessage; exact: boolean; error: InputError }
@@ -36,7 +43,7 @@ export type LineItem =
  * throw an InputError; a record its pipeline rejects becomes an 'invalid' item, for the router
  * to fail, skip or dead-letter.
  */
-export function processLine(text: string, line: number, pipelines: PipelineLookup, receivedAt: string): LineItem {
+export function processLine(text: string, line: number, pipelines: PipelineLookup, receivedAt: string, source: LineSource, index: number): LineItem {
   const parsed = parseLine(text, line);
   if (parsed === undefined) return { kind: 'skip', line };
   const message = parsed.message;
@@ -46,7 +53,7 @@ export function processLine(text: string, line: number, pipelines: PipelineLooku
   if (!pipeline) return { kind: 'message', line, message };
   try {
     const { row, key, order } = pipeline.run(message, line, parsed.exact, parsed.mayHaveNul, receivedAt);
-    return { kind: 'row', line, stream: message.stream, version: pipeline.version, row, key, order, again: () => processLine(text, line, pipelines, receivedAt) };
+    return { kind: 'row', line, stream: message.stream, version: pipeline.version, row, key, order, source, index };
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
     return { kind: 'invalid', line, message, exact: parsed.exact, error: e };

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { InputError } from '../errors.js';
 import { isoClock } from '../stream/record-metadata.js';
 import { LineCutter, lineText, type Cut, type LineBlock } from './line-cutter.js';
-import { processLine, type LineItem } from './line-stage.js';
+import { processLine, type LineItem, type LineSource } from './line-stage.js';
 import { inputEnd, type InputReader, type ItemSink, type PipelineSource } from './reader.js';
 import { LineKind, type BlockResult, type ToWorker } from './worker-protocol.js';
 
@@ -108,26 +108,6 @@ export function readParallel(input: Readable, accept: ItemSink, pipelines: Pipel
     take(cutter.push(chunk));
   }
 
-  /** The items of a worker's result, in line order. */
-  function* itemsOf(p: Pending, r: BlockResult): Generator<LineItem> {
-    const data = Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength);
-    const again = (i: number, line: number) => () => processLine(lineText(data, r.lineStart, i), line, pipelines, clock());
-    let rowStart = 0;
-    for (let i = 0; i < r.kinds.length; i++) {
-      const line = p.firstLine + i;
-      handled = line;
-      const kind = r.kinds[i];
-      if (kind === LineKind.blank) continue;
-      if (kind === LineKind.encoded) {
-        const row = Buffer.from(r.rows.buffer, r.rows.byteOffset + rowStart, r.rowEnd[i] - rowStart);
-        rowStart = r.rowEnd[i];
-        yield { kind: 'row', line, stream: r.streams[r.streamIndex[i]], version: r.versions[i], row, key: r.keys[i], order: r.orders[i], again: again(i, line) };
-      } else {
-        yield processLine(lineText(data, r.lineStart, i), line, pipelines, clock());
-      }
-    }
-  }
-
   /** Hands finished blocks' items on in order; waits while the sink waits (schema change, memory bound). */
   const drain = async (): Promise<void> => {
     if (draining || end.isSettled()) return;
@@ -136,8 +116,23 @@ export function readParallel(input: Readable, accept: ItemSink, pipelines: Pipel
       while (!end.isSettled() && queue.length && (queue[0].result || queue[0].error)) {
         const p = queue.shift()!;
         if (p.error) throw p.error;
-        for (const item of itemsOf(p, p.result!)) {
-          if (end.isSettled()) break;
+        const r = p.result!;
+        const data = Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength);
+        const source: LineSource = { again: (i, line) => processLine(lineText(data, r.lineStart, i), line, pipelines, clock(), source, i) };
+        let rowStart = 0;
+        for (let i = 0; i < r.kinds.length && !end.isSettled(); i++) {
+          const line = p.firstLine + i;
+          handled = line;
+          const kind = r.kinds[i];
+          if (kind === LineKind.blank) continue;
+          let item: LineItem;
+          if (kind === LineKind.encoded) {
+            const row = Buffer.from(r.rows.buffer, r.rows.byteOffset + rowStart, r.rowEnd[i] - rowStart);
+            rowStart = r.rowEnd[i];
+            item = { kind: 'row', line, stream: r.streams[r.streamIndex[i]], version: r.versions[i], row, key: r.keys[i], order: r.orders[i], source, index: i };
+          } else {
+            item = source.again(i, line);
+          }
           const pending = accept(item);
           if (pending) await pending;
         }

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { InputError } from '../errors.js';
 import { isoClock } from '../stream/record-metadata.js';
 import { LineCutter, lineStarts, lineText, type LineBlock } from './line-cutter.js';
-import { processLine, type PipelineLookup } from './line-stage.js';
+import { processLine, type LineSource, type PipelineLookup } from './line-stage.js';
 import { inputEnd, type InputReader, type ItemSink } from './reader.js';
 
 /**
@@ -14,7 +14,7 @@ import { inputEnd, type InputReader, type ItemSink } from './reader.js';
 export function readSerial(input: Readable, accept: ItemSink, pipelines: PipelineLookup, maxLineBytes: number): InputReader {
   const cutter = new LineCutter(maxLineBytes);
   const clock = isoClock();
-  let blocks: Array<{ block: LineBlock; starts?: Int32Array; next: number }> = [];
+  let blocks: Array<{ block: LineBlock; starts: Int32Array; next: number; source: LineSource }> = [];
   let endError: InputError | undefined;
   let waiting = false;
   let ended = false;
@@ -41,13 +41,12 @@ export function readSerial(input: Readable, accept: ItemSink, pipelines: Pipelin
     while (!end.isSettled() && !waiting && blocks.length) {
       const b = blocks[0];
       const { data, firstLine, lines } = b.block;
-      b.starts ??= lineStarts(data, lines);
       while (b.next < lines) {
         const i = b.next++;
         handled = firstLine + i;
         let pending: void | Promise<void>;
         try {
-          pending = accept(processLine(lineText(data, b.starts, i), handled, pipelines, clock()));
+          pending = accept(processLine(lineText(data, b.starts, i), handled, pipelines, clock(), b.source, i));
         } catch (e) {
           finish(e);
           return;
@@ -62,7 +61,11 @@ export function readSerial(input: Readable, accept: ItemSink, pipelines: Pipelin
   };
 
   const take = (cut: { blocks: LineBlock[]; error?: InputError }) => {
-    for (const block of cut.blocks) blocks.push({ block, next: 0 });
+    for (const block of cut.blocks) {
+      const starts = lineStarts(block.data, block.lines);
+      const source: LineSource = { again: (i, line) => processLine(lineText(block.data, starts, i), line, pipelines, clock(), source, i) };
+      blocks.push({ block, starts, next: 0, source });
+    }
     endError ??= cut.error;
   };
 

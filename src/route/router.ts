@@ -50,6 +50,7 @@ export class Router implements RouteContext, PipelineSource {
       batchBytes: config.batch_size_bytes,
       maxAgeMs: config.max_record_age_seconds * 1000,
       maxBufferedBytes: config.max_buffered_bytes,
+      flushAll: config.flush_all_streams,
     };
     this.batcher = new Batcher(limits, target, () => this.releaseStates());
   }
@@ -92,7 +93,7 @@ export class Router implements RouteContext, PipelineSource {
   }
 
   private again(item: Extract<LineItem, { kind: 'row' }>, seq: number): void | Promise<void> {
-    const next = item.again();
+    const next = item.source.again(item.index, item.line);
     return next.kind === 'skip' ? undefined : this.route(next, seq);
   }
 

@@ -33,6 +33,38 @@ export function stampPrefix(sequence: number, batchedAt: string): string {
   return `${sequence},${batchedAt},`;
 }
 
+/** What follows the sequence in every stamped row of a batch: `,_sdc_batched_at,` as bytes. */
+export function stampTail(batchedAt: string): Buffer {
+  return Buffer.from(`,${batchedAt},`, 'latin1');
+}
+
+/**
+ * Writes a stamped row's leading fields at `at` (the same bytes as stampPrefix, without building
+ * a string: this runs for every row on the main thread); returns the bytes written. The
+ * sequence (below 2^53) is written as two int32 halves, as integer digit arithmetic is several
+ * times faster than a double's.
+ */
+export function writeStamp(out: Uint8Array, at: number, sequence: number, tail: Uint8Array): number {
+  const hi = Math.floor(sequence / 1e8);
+  let pos = hi > 0 ? writeDigits(out, writeDigits(out, at, hi, 0), sequence - hi * 1e8, 8) : writeDigits(out, at, sequence, 0);
+  for (let i = 0; i < tail.length; i++) out[pos++] = tail[i];
+  return pos - at;
+}
+
+/** Writes an integer below 1e8 in decimal, zero-padded to `width` digits; returns the position after it. */
+function writeDigits(out: Uint8Array, at: number, n: number, width: number): number {
+  let v = n | 0;
+  let digits = 1;
+  for (let x = v; x >= 10; x = (x / 10) | 0) digits++;
+  if (digits < width) digits = width;
+  for (let i = at + digits - 1; i >= at; i--) {
+    const q = (v / 10) | 0;
+    out[i] = 48 + v - q * 10;
+    v = q;
+  }
+  return at + digits;
+}
+
 /** The current time as ISO text, formatted once per millisecond. */
 export function isoClock(): () => string {
   let ms = 0;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { processLine } from '../../src/input/line-stage.js';
+import { processLine, type LineItem, type LineSource } from '../../src/input/line-stage.js';
 import { RecordPipeline } from '../../src/stream/record-pipeline.js';
 
 const pipeline = new RecordPipeline({
@@ -20,14 +20,18 @@ const pipeline = new RecordPipeline({
 });
 const pipelines = new Map([['s', pipeline]]);
 const at = '2024-01-01T00:00:00.000Z';
-const run = (text: string, line = 7) => processLine(text, line, pipelines, at);
+const source: LineSource = { again: (_i, line) => run(again, line) };
+let again = '';
+const run = (text: string, line = 7): LineItem => processLine(text, line, pipelines, at, source, 0);
 
 describe('processLine (the line stage both readers and the encode workers run)', () => {
   it('runs a RECORD of a known stream through its pipeline into a row', () => {
     const item = run('{"type":"RECORD","stream":"s","record":{"id":5,"v":"x"}}\r');
     expect(item).toMatchObject({ kind: 'row', line: 7, stream: 's', version: 3, row: `5,"x",${at}\n`, key: '5' });
     if (item.kind !== 'row') throw new Error('not a row');
-    expect(item.again()).toMatchObject({ kind: 'row', row: `5,"x",${at}\n` });
+    expect(item.source).toBe(source);
+    again = '{"type":"RECORD","stream":"s","record":{"id":6,"v":"y"}}';
+    expect(item.source.again(item.index, 8)).toMatchObject({ kind: 'row', line: 8, row: `6,"y",${at}\n` });
   });
 
   it('gives other messages, and RECORDs of unknown streams, as messages', () => {

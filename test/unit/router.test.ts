@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/load-config.js';
 import { InputError } from '../../src/errors.js';
-import { processLine } from '../../src/input/line-stage.js';
+import { processLine, type LineSource } from '../../src/input/line-stage.js';
 import { readSerial } from '../../src/input/serial-reader.js';
 import { createLogger } from '../../src/log.js';
 import { Router } from '../../src/route/router.js';
@@ -124,13 +124,12 @@ describe('Router with an in-memory target', () => {
 
   it('runs a row again when it was encoded for an older version of its stream', async () => {
     const { router, target, config } = newRouter();
-    await router.accept(processLine(JSON.stringify(schema('a')), 1, router, new Date().toISOString()));
-    const line = JSON.stringify(rec('a', { id: 7, v: 'fresh' }));
+    const now = new Date().toISOString();
     let again = 0;
-    await router.accept({
-      kind: 'row', line: 2, stream: 'a', version: -1, row: 'stale,row\n', key: '7', order: undefined,
-      again: () => (again++, processLine(line, 2, router, new Date().toISOString())),
-    });
+    const line = JSON.stringify(rec('a', { id: 7, v: 'fresh' }));
+    const source: LineSource = { again: (i, n) => (again++, processLine(line, n, router, now, source, i)) };
+    await router.accept(processLine(JSON.stringify(schema('a')), 1, router, now, source, 0));
+    await router.accept({ kind: 'row', line: 2, stream: 'a', version: -1, row: 'stale,row\n', key: '7', order: undefined, source, index: 1 });
     await router.finish();
     expect(again).toBe(1);
     expect(config.batch_size_rows).toBeGreaterThan(1);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StreamBuffer } from '../../src/batch/stream-buffer.js';
+import { stampPrefix, stampTail, writeStamp } from '../../src/stream/record-metadata.js';
 
 const text = (chunks: Buffer[]) => Buffer.concat(chunks).toString('utf8');
 
@@ -171,5 +172,22 @@ describe('StreamBuffer.dropFrom', () => {
     b.add('b\n', 2, 'k2', 0);
     b.dropFrom(2);
     expect(b.size).toBe(2);
+  });
+});
+
+describe('StreamBuffer stamping (_sdc_sequence, _sdc_batched_at)', () => {
+  it('leads every row with the same bytes stampPrefix gives, the batch opening time for all rows', () => {
+    const b = new StreamBuffer({ stamp: { sequenceBase: 1_795_397_905_155_000 } });
+    b.add('"a"\n', 1, undefined, Date.parse('2026-11-23T01:02:03.456Z'));
+    b.add(Buffer.from('"é"\n'), 996, undefined, Date.parse('2026-11-23T09:00:00Z'));
+    const text = Buffer.concat(b.take().chunks).toString('utf8');
+    expect(text).toBe(`${stampPrefix(1_795_397_905_155_001, '2026-11-23T01:02:03.456Z')}"a"\n${stampPrefix(1_795_397_905_155_996, '2026-11-23T01:02:03.456Z')}"é"\n`);
+  });
+
+  it.each([0, 7, 10, 99, 1000, 123456789, 2 ** 53 - 1])('writes %i like String() does', (n) => {
+    const out = Buffer.alloc(40);
+    const tail = stampTail('T');
+    const len = writeStamp(out, 3, n, tail);
+    expect(out.toString('latin1', 3, 3 + len)).toBe(stampPrefix(n, 'T'));
   });
 });
