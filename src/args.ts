@@ -1,7 +1,7 @@
 import { ConfigError } from './errors.js';
 
 export const HELP = `Usage: target-postgres --config FILE [--config FILE2 ...] [--input FILE]
-       target-postgres --about [--format json|markdown]
+       target-postgres --about [--format json|markdown|text]
 
 Reads Singer messages (JSON lines) from stdin, or from --input FILE, and loads them into
 PostgreSQL. Writes each state value to stdout once the records before it are committed.
@@ -11,7 +11,7 @@ Options:
                       ENV reads TARGET_POSTGRES_<SETTING> environment variables.
   --input FILE        read messages from FILE instead of stdin
   --about             print name, version, capabilities and settings
-  --format FORMAT     format of --about: json (default) or markdown
+  --format FORMAT     format of --about: json (default), markdown or text
   --version           print the version
   --help              print this help
 
@@ -66,6 +66,6 @@ export function parseArgs(argv: string[]): Args {
         throw new ConfigError(`unknown argument ${a} (see --help)`);
     }
   }
-  if (!['json', 'markdown'].includes(args.format)) throw new ConfigError(`--format must be json or markdown`);
+  if (!['json', 'markdown', 'text'].includes(args.format)) throw new ConfigError(`--format must be json, markdown or text`);
   return args;
 }

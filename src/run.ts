@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { HELP, type Args } from './args.js';
-import { aboutJson, aboutMarkdown, packageInfo } from './config/about.js';
+import { aboutJson, aboutMarkdown, aboutText, packageInfo } from './config/about.js';
 import { connectionSettings } from './config/connection.js';
 import { loadConfig } from './config/load-config.js';
 import type { ResolvedConfig } from './config/settings.js';
@@ -36,7 +36,8 @@ export async function run(args: Args, control: RunControl): Promise<number> {
     return ExitCode.ok;
   }
   if (args.about) {
-    process.stdout.write(args.format === 'markdown' ? aboutMarkdown() : JSON.stringify(aboutJson(), null, 2) + '\n');
+    const about = { markdown: aboutMarkdown, text: aboutText, json: () => JSON.stringify(aboutJson(), null, 2) + '\n' }[args.format as 'json' | 'markdown' | 'text'];
+    process.stdout.write(about());
     return ExitCode.ok;
   }
   const { config, notices } = loadConfig(args.configs.length ? args.configs : []);

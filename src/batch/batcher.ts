@@ -43,14 +43,17 @@ export class Batcher {
   }
 
   /** Adds a row; flushes the sink when full. False when the row was dropped as older than its key's. */
-  add(sink: Sink, row: string | Uint8Array, seq: number, line: number, key: string | undefined, order: unknown): boolean {
+  add(sink: Sink, row: string | Buffer, seq: number, line: number, key: string | undefined, order: unknown): boolean {
     const buffer = sink.buffer;
     const bytes = buffer.bytes;
     const size = buffer.size;
     const added = buffer.add(row, seq, key, Date.now(), order, line);
     this.bufferedBytes += buffer.bytes - bytes;
     this.bufferedRows += buffer.size - size;
-    if (isFull(buffer, this.limits)) this.flush(sink);
+    if (isFull(buffer, this.limits)) {
+      if (this.limits.flushAll) for (const other of this.sinks) this.flush(other);
+      else this.flush(sink);
+    }
     return added;
   }
 

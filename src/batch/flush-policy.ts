@@ -8,12 +8,15 @@ export interface FlushLimits {
   maxAgeMs: number;
   /** Reading waits while buffered plus in-flight bytes pass this (max_buffered_bytes). */
   maxBufferedBytes: number;
+  /** A full buffer flushes every stream's buffer (flush_all_streams). */
+  flushAll: boolean;
 }
 
 /**
- * A stream's buffer is full at batch_size_rows rows or batch_size_bytes bytes. Each stream
- * flushes on its own: flushing every stream whenever all of them together reached the limit
- * made 20 interleaved streams commit 20 times as often, and commits cost an fsync.
+ * A stream's buffer is full at batch_size_rows rows or batch_size_bytes bytes. By default each
+ * stream flushes on its own: flushing every stream whenever all of them together reached the
+ * limit made 20 interleaved streams commit 20 times as often, and commits cost an fsync
+ * (flush_all_streams asks for exactly that).
  */
 export function isFull(buffer: { size: number; bytes: number }, limits: FlushLimits): boolean {
   return buffer.size >= limits.batchRows || buffer.bytes >= limits.batchBytes;

@@ -52,3 +52,24 @@ export function aboutMarkdown(): string {
   ];
   return lines.join('\n');
 }
+
+/** `--about --format text` (the Singer SDK's default format): plain lines for a terminal. */
+export function aboutText(): string {
+  const about = aboutJson();
+  const props = (about.settings as { properties: Record<string, Record<string, unknown>> }).properties;
+  const lines = [
+    `Name: ${about.name}`,
+    `Version: ${about.version}`,
+    `Description: ${about.description}`,
+    `Capabilities: ${(about.capabilities as string[]).join(', ')}`,
+    'Settings:',
+    ...Object.entries(props).map(([name, p]) => {
+      const facts = [p.enum ? (p.enum as string[]).join('|') : String(p.type)];
+      if (p.default !== undefined) facts.push(`default ${JSON.stringify(p.default)}`);
+      if (p.secret) facts.push('secret');
+      return `  ${name} (${facts.join(', ')}): ${p.description}`;
+    }),
+    '',
+  ];
+  return lines.join('\n');
+}

@@ -132,6 +132,10 @@ export interface TargetPostgresConfig {
    */
   max_record_age_seconds?: number;
   /**
+   * When one stream's buffer is full, flush every stream's buffer with it (pipelinewise's flush_all_streams): streams commit together, in more, smaller batches. Off: each stream flushes on its own.
+   */
+  flush_all_streams?: boolean;
+  /**
    * Bound on encoded bytes buffered plus in flight to the database, across all streams; past it every stream is flushed and reading pauses until batches commit.
    */
   max_buffered_bytes?: number;

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { ClientConfig } from 'pg';
 import type { ConnectionOptions } from 'node:tls';
 import { ConfigError } from '../errors.js';
+import { expandHome } from './paths.js';
 import type { ResolvedConfig } from './settings.js';
 
 /** Parses a libpq key=value connection string (values may be single-quoted with \ escapes). */
@@ -44,8 +45,9 @@ export function parseUri(uri: string, setting: string): Record<string, string> {
 function pemOrFile(value: string | undefined, setting: string): string | undefined {
   if (value === undefined) return undefined;
   if (value.includes('-----BEGIN')) return value;
-  if (!existsSync(value)) throw new ConfigError(`${setting}: neither PEM text nor an existing file`);
-  return readFileSync(value, 'utf8');
+  const path = expandHome(value);
+  if (!existsSync(path)) throw new ConfigError(`${setting}: neither PEM text nor an existing file`);
+  return readFileSync(path, 'utf8');
 }
 
 export interface ConnectionSettings {

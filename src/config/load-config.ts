@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import AjvModule from 'ajv';
 import { ConfigError } from '../errors.js';
+import { applyPeerSettings, isPeerSetting } from './peer-settings.js';
 import { configSchema, type ResolvedConfig } from './settings.js';
 
 const Ajv = AjvModule.default ?? AjvModule;
@@ -10,18 +11,6 @@ export interface LoadedConfig {
   /** Notices for the log: aliases used, unknown keys. */
   notices: string[];
 }
-
-/** pipelinewise-target-postgres key names, mapped to ours. */
-const aliases: Record<string, (value: unknown, out: Record<string, unknown>) => void> = {
-  dbname: (v, out) => (out.database ??= v),
-  add_metadata_columns: (v, out) => (out.add_record_metadata ??= v),
-  max_parallelism: (v, out) => (out.parallelism ??= v),
-  data_flattening_max_level: (v, out) => {
-    const level = Number(v);
-    out.flattening_enabled ??= level > 0;
-    out.flattening_max_depth ??= level;
-  },
-};
 
 /** The setting an alias stands for, for reading its environment variable with the right type. */
 const aliasTarget: Record<string, string> = {
@@ -34,7 +23,7 @@ const aliasTarget: Record<string, string> = {
 /** Reads `TARGET_POSTGRES_<KEY>` variables for every known setting and alias. */
 export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  const keys = [...Object.keys(configSchema().properties), ...Object.keys(aliases)];
+  const keys = [...Object.keys(configSchema().properties), ...Object.keys(aliasTarget)];
   for (const key of keys) {
     const raw = env[`TARGET_POSTGRES_${key.toUpperCase()}`];
     if (raw === undefined) continue;
@@ -89,16 +78,13 @@ export function resolveConfig(input: Record<string, unknown>): LoadedConfig {
   const notices: string[] = [];
   const config: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(input)) if (k in schema.properties) config[k] = v;
-  for (const [k, v] of Object.entries(input)) {
+  for (const k of Object.keys(input)) {
     if (k in schema.properties) continue;
-    const alias = aliases[k];
-    if (alias) {
-      alias(v, config);
-      notices.push(`config key "${k}" is a pipelinewise alias; it was read as its target-postgres equivalent`);
-    } else {
-      notices.push(`unknown config key "${k}" ignored`);
-    }
+    if (k in aliasTarget) notices.push(`config key "${k}" is a pipelinewise alias; it was read as its target-postgres equivalent`);
+    else if (!isPeerSetting(k)) notices.push(`unknown config key "${k}" ignored`);
   }
+  const peers = applyPeerSettings(input, config);
+  notices.push(...peers.notices);
   const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
   const validate = ajv.compile(schema);
   if (!validate(config)) {
@@ -107,7 +93,8 @@ export function resolveConfig(input: Record<string, unknown>): LoadedConfig {
       const allowed = e.params && 'allowedValues' in e.params ? `: ${(e.params.allowedValues as unknown[]).join(', ')}` : '';
       return `${key} ${e.message}${allowed}`;
     });
-    throw new ConfigError(`invalid config: ${problems.join('; ')}`);
+    throw new ConfigError(`invalid config: ${[...peers.problems, ...problems].join('; ')}`);
   }
+  if (peers.problems.length) throw new ConfigError(`invalid config: ${peers.problems.join('; ')}`);
   return { config: config as ResolvedConfig, notices };
 }

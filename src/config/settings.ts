@@ -58,6 +58,7 @@ export type ResolvedConfig = TargetPostgresConfig &
       | 'batch_size_rows'
       | 'batch_size_bytes'
       | 'max_record_age_seconds'
+      | 'flush_all_streams'
       | 'max_buffered_bytes'
       | 'max_line_bytes'
       | 'on_invalid_record'

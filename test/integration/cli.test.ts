@@ -35,6 +35,26 @@ describe('command line', () => {
     expect(r.stdout.some((l) => l.startsWith('| password | string |  | yes |'))).toBe(true);
   });
 
+  it('--about --format text (the Singer SDK default) lists name, capabilities and every setting', async () => {
+    const r = await runTarget({ args: ['--about', '--format', 'text'] });
+    expect(r.code).toBe(0);
+    expect(r.stdout[0]).toBe('Name: target-postgres');
+    expect(r.stdout).toContain('Capabilities: about, activate-version, hard-delete, schema-flattening, target-schema, validate-records');
+    for (const name of Object.keys(configSchema().properties)) expect(r.stdout.some((l) => l.startsWith(`  ${name} (`))).toBe(true);
+    expect(r.stdout.some((l) => l.startsWith('  password (string, secret): '))).toBe(true);
+  });
+
+  it('peer settings that would change the data or bypass a tunnel are refused before connecting (exit 64)', async () => {
+    const r = await runTarget({
+      config: { host: '127.0.0.1', port: 1, ssh_tunnel: { enable: true, host: 'bastion' }, stream_maps: { users: { email: 'md5(email)' } } },
+      input: '',
+    });
+    expect(r.code).toBe(64);
+    expect(r.stderr).toContain('ssh_tunnel.enable is true, but connecting through an SSH tunnel is not supported yet');
+    expect(r.stderr).toContain('stream_maps are not supported yet');
+    expect(r.stderr).not.toContain('ECONNREFUSED');
+  });
+
   it('--version and --help', async () => {
     const v = await runTarget({ args: ['--version'] });
     expect(v.code).toBe(0);

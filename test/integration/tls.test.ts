@@ -67,6 +67,13 @@ describe('TLS', () => {
     expect(r.stdout).toEqual([]);
   });
 
+  it('pipelinewise ssl "true" connects with TLS (sslmode require) to this TLS-only server', async () => {
+    const r = await runTarget({ config: { ...base(), ssl: 'true' }, input });
+    expect(r.stderr).not.toContain('target-postgres: error');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toEqual(['{"ok":true}']);
+  });
+
   it('the server refuses a connection without TLS', async () => {
     const r = await runTarget({ config: { ...base() }, input });
     expect(r.code).toBe(69);

@@ -13,6 +13,7 @@ describe('parseArgs', () => {
       help: false,
     });
     expect(parseArgs(['--about', '--format', 'markdown'])).toMatchObject({ about: true, format: 'markdown' });
+    expect(parseArgs(['--about', '--format=text'])).toMatchObject({ about: true, format: 'text' });
     expect(parseArgs(['--version'])).toMatchObject({ version: true });
     expect(parseArgs(['-h'])).toMatchObject({ help: true });
     expect(parseArgs([])).toMatchObject({ configs: [], help: false });
@@ -21,7 +22,7 @@ describe('parseArgs', () => {
   it.each([
     [['--config'], '--config needs a value'],
     [['--config', '--input', 'x'], '--config needs a value'],
-    [['--format', 'yaml'], '--format must be json or markdown'],
+    [['--format', 'yaml'], '--format must be json, markdown or text'],
     [['--bogus'], 'unknown argument --bogus (see --help)'],
     [['config.json'], 'unknown argument config.json (see --help)'],
     [['--state', 's.json'], '--state is a tap option; a target takes --config and reads messages from stdin'],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isFull, isStale, overMemory, type FlushLimits } from '../../src/batch/flush-policy.js';
 
-const limits: FlushLimits = { batchRows: 10, batchBytes: 1000, maxAgeMs: 5000, maxBufferedBytes: 4000 };
+const limits: FlushLimits = { batchRows: 10, batchBytes: 1000, maxAgeMs: 5000, maxBufferedBytes: 4000, flushAll: false };
 
 describe('flush policy', () => {
   it('a buffer is full at batch_size_rows rows or batch_size_bytes bytes', () => {
