@@ -7,6 +7,8 @@ export type ValueKind =
   | 'number'
   | 'boolean'
   | 'timestamp'
+  /** timestamp without time zone: offsets are converted to UTC wall-clock time. */
+  | 'wallclock'
   | 'date'
   | 'time'
   | 'uuid'
@@ -136,7 +138,7 @@ export function valueKindOf(pgType: string): ValueKind {
   if (t === 'smallint' || t === 'integer' || t === 'bigint' || t === 'int' || t === 'int2' || t === 'int4' || t === 'int8') return 'integer';
   if (t.startsWith('numeric') || t.startsWith('decimal') || t === 'real' || t === 'double precision' || t === 'float4' || t === 'float8') return 'number';
   if (t === 'boolean' || t === 'bool') return 'boolean';
-  if (t.startsWith('timestamp')) return 'timestamp';
+  if (t.startsWith('timestamp')) return /without time zone$/.test(t) || /^timestamp(\(\d+\))?$/.test(t) ? 'wallclock' : 'timestamp';
   if (t === 'date') return 'date';
   if (t.startsWith('time')) return 'time';
   if (t === 'uuid') return 'uuid';

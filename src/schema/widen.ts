@@ -39,14 +39,18 @@ const floatHolds: Record<string, string[]> = { 'double precision': ['smallint', 
 const isJson = (t: string) => t === 'jsonb' || t === 'json';
 
 /**
- * Decides how an existing column follows a wanted type, never losing a value: it widens
- * (smallint → integer → bigint → numeric, date → timestamptz, scalar → text, anything →
- * jsonb when objects or arrays are now allowed) and keeps a wider column on narrowing.
+ * Decides how an existing column follows a wanted type, never losing a value and never
+ * changing a column that can store the values: it widens (smallint → integer → bigint →
+ * numeric, date → timestamptz, scalar → text, non-text → jsonb when objects or arrays are now
+ * allowed) and keeps a wider column on narrowing; a text column stays text.
  */
 export function reconcileColumn(existingType: string, desiredType: string): ColumnChange {
   const existing = normalizeType(existingType);
   const desired = normalizeType(desiredType);
   if (existing === desired || isJson(existing)) return { action: 'keep' };
+  // a text column holds any JSON value as its JSON text: an existing table (made by another
+  // loader, e.g. MeltanoLabs' TEXT for untyped properties) keeps its column type
+  if (isJson(desired) && isTextual(existing)) return { action: 'keep' };
   if (isJson(desired)) return { action: 'alter', pgType: 'jsonb', convert: 'to_jsonb' };
   if (existing.endsWith('[]') || desired.endsWith('[]')) {
     if (isTextual(existing) && desired.endsWith('[]')) return { action: 'keep' };

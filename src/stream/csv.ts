@@ -1,5 +1,6 @@
 import { ExactNumber, stringifyExact } from '../protocol/exact-json.js';
 import { elementKindOf, valueKindOf, type ValueKind } from '../schema/type-map.js';
+import { toUtcWallClock } from './formats.js';
 
 /**
  * CSV fields for COPY (FORMAT csv) with PostgreSQL's defaults: NULL is an unquoted empty field;
@@ -42,6 +43,9 @@ const encodeBoolean: FieldEncoder = (v, exact) => {
   if (v === false) return 'f';
   return quoteCsv(scalarText(v, exact));
 };
+
+/** timestamp without time zone: an offset date-time as UTC wall-clock time. */
+const encodeWallClock: FieldEncoder = (v, exact) => (typeof v === 'string' ? quoteCsv(toUtcWallClock(v)) : encodeText(v, exact));
 
 const encodeJson: FieldEncoder = (v, exact) => (v == null ? '' : quoteCsv(jsonText(v, exact)));
 
@@ -91,6 +95,8 @@ export function encoderFor(pgType: string): FieldEncoder {
       return arrayEncoder(elementKindOf(pgType));
     case 'bytea':
       return encodeBytea;
+    case 'wallclock':
+      return encodeWallClock;
     default:
       return encodeText;
   }

@@ -19,3 +19,25 @@ export function isDateTime(s: string): boolean {
   if (m[8] !== undefined && +m[8] > 59) return false;
   return true;
 }
+
+/** A date-time with an explicit offset (Z or ±hh[:mm]); the groups give its fields. */
+const OFFSET_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)$/;
+
+/**
+ * For a `timestamp without time zone` column (made by pipelinewise, MeltanoLabs or by hand):
+ * a date-time with an offset becomes the UTC wall-clock time, which PostgreSQL would otherwise
+ * take by dropping the offset. Fractional seconds are kept digit for digit. Anything else (no
+ * offset, which means UTC here; not a date-time) is returned as it is.
+ */
+export function toUtcWallClock(s: string): string {
+  const m = OFFSET_DATE_TIME.exec(s);
+  if (m === null) return s;
+  const [, y, mo, d, h, mi, sec = '00', frac = '', z, sign, oh, om = '00'] = m;
+  if (z !== undefined) return `${y}-${mo}-${d} ${h}:${mi}:${sec}${frac}`;
+  const offset = (Number(oh) * 60 + Number(om)) * (sign === '-' ? -1 : 1);
+  const t = new Date(0);
+  t.setUTCFullYear(Number(y), Number(mo) - 1, Number(d));
+  t.setUTCHours(Number(h), Number(mi) - offset, Number(sec), 0);
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${pad(t.getUTCFullYear(), 4)}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())} ${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}:${pad(t.getUTCSeconds())}${frac}`;
+}

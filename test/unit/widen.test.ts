@@ -116,8 +116,12 @@ describe('reconcileColumn: dates', () => {
 });
 
 describe('reconcileColumn: to jsonb', () => {
-  it.each(['text', 'bigint', 'boolean', 'timestamptz', 'text[]', 'bigint[]', 'numeric'])('%s becomes jsonb when objects are now allowed', (existing) => {
+  it.each(['bigint', 'boolean', 'timestamptz', 'text[]', 'bigint[]', 'numeric'])('%s becomes jsonb when objects are now allowed', (existing) => {
     expect(reconcileColumn('c', existing, 'jsonb')).toEqual(alter('jsonb', 'to_jsonb("c")'));
+  });
+
+  it.each(['text', 'character varying', 'citext'])('%s stays (values land as JSON text) when jsonb is wanted', (existing) => {
+    expect(reconcileColumn('c', existing, 'jsonb')).toEqual(keep);
   });
 
   it('goes to jsonb when array types change', () => {
