@@ -29,8 +29,8 @@ async function main(): Promise<void> {
   } catch (e) {
     const log = control.log;
     if (e instanceof TargetError) {
+      // printed once, as one plain line (it names stream, line and column; the exit code tells the class)
       code = e.exitCode;
-      log?.error({ code: e.exitCode, stream: e.stream, line: e.line }, errorText(e));
       process.stderr.write(`target-postgres: error: ${errorText(e)}\n`);
     } else {
       code = ExitCode.internal;

@@ -12,6 +12,8 @@ import { readSerial } from './input/serial-reader.js';
 import { directConnections } from './load/connection-factory.js';
 import { Loader } from './load/loader.js';
 import { createLogger, redactSecrets, type Logger } from './log.js';
+import { RunMetrics } from './metrics.js';
+import { startProgress } from './progress.js';
 import { Router } from './route/router.js';
 
 /** What the process around a run tells it and learns from it (signals, stdout, the logger). */
@@ -55,7 +57,10 @@ export async function run(args: Args, control: RunControl): Promise<number> {
   const started = performance.now();
   try {
     await loader.connect();
-    const router = new Router(config, loader, log, (text) => writeState(control, text));
+    const metrics = new RunMetrics(log);
+    metrics.start();
+    const router = new Router(config, loader, log, (text) => writeState(control, text), metrics);
+    const stopProgress = config.log_level === 'info' || config.log_level === 'debug' || config.log_level === 'trace' ? startProgress(metrics) : () => undefined;
     const input: Readable = args.input ? createReadStream(args.input) : process.stdin;
     const reader = openReader(input, router, config);
     control.stopReading = () => reader.stop();
@@ -73,6 +78,8 @@ export async function run(args: Args, control: RunControl): Promise<number> {
       loadError = e;
     }
     const seconds = (performance.now() - started) / 1000;
+    stopProgress();
+    metrics.finish(process.stderr.isTTY === true);
     log.info({ ...router.counts, lines: reader.lineNumber, seconds: Math.round(seconds * 1000) / 1000 }, 'run finished');
     if (router.counts.skipped || router.counts.deadLettered) {
       log.warn({ skipped: router.counts.skipped, deadLettered: router.counts.deadLettered }, `rejected records: ${router.counts.skipped} skipped, ${router.counts.deadLettered} stored in _sdc_rejected_records`);

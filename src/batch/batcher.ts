@@ -31,6 +31,8 @@ export class Batcher {
     private readonly limits: FlushLimits,
     private readonly target: Pick<LoadTarget, 'load'>,
     onCommitted: () => void,
+    /** Told of every batch transaction: how long it took and whether it committed. */
+    private readonly onBatch: (batch: Batch, seconds: number, committed: boolean) => void = () => undefined,
   ) {
     this.lanes = new LoadLanes(onCommitted);
     this.ageTimer = setInterval(() => this.flushStale(Date.now()), 1000);
@@ -93,17 +95,28 @@ export class Batcher {
    */
   private async load(batch: Batch, entry: { firstSeq: number }): Promise<void> {
     try {
-      await this.target.load(batch);
+      await this.timed(batch);
     } catch (e) {
       const row = e instanceof InputError ? e.batchRow : undefined;
       if (row !== undefined && row >= 1 && row <= batch.seqs.length) {
         this.rejectedAt = Math.min(this.rejectedAt ?? Infinity, batch.seqs[row - 1]);
         if (row > 1) {
-          await this.target.load(batchPrefix(batch, row - 1));
+          await this.timed(batchPrefix(batch, row - 1));
           entry.firstSeq = batch.seqs[row - 1];
         }
       }
       throw e;
+    }
+  }
+
+  private async timed(batch: Batch): Promise<void> {
+    const started = performance.now();
+    let committed = false;
+    try {
+      await this.target.load(batch);
+      committed = true;
+    } finally {
+      this.onBatch(batch, (performance.now() - started) / 1000, committed);
     }
   }
 

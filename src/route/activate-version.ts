@@ -25,6 +25,7 @@ export function onActivateVersion(r: RouteContext, stream: string, version: numb
   const table = sink.table;
   r.batcher.enqueue(sink, seq, async () => {
     const n = await r.target.activateVersion(stream, table, version, hard);
+    sink.stats.deleted += n;
     r.log.info({ stream, version, rows: n }, hard ? 'deleted rows of older table versions' : 'marked rows of older table versions deleted');
   });
 }

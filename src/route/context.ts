@@ -2,6 +2,7 @@ import type { Batcher } from '../batch/batcher.js';
 import type { ResolvedConfig } from '../config/settings.js';
 import type { LoadTarget, SyncRequest, SyncResult } from '../load/batch.js';
 import type { Logger } from '../log.js';
+import type { RunMetrics } from '../metrics.js';
 import type { DeadLetters } from './dead-letter.js';
 import type { RunInfo, StreamSink } from './sinks.js';
 
@@ -28,6 +29,7 @@ export interface RouteContext {
   readonly batcher: Batcher;
   readonly counts: RunCounts;
   readonly run: RunInfo;
+  readonly metrics: RunMetrics;
   /** The next pipeline version (every build of a stream's pipeline gets a new one). */
   nextVersion(): number;
   /** A stream's sink was built or rebuilt: readers (and their workers) learn its pipeline. */

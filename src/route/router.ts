@@ -6,6 +6,7 @@ import type { PipelineSource } from '../input/reader.js';
 import type { LoadTarget, SyncRequest, SyncResult } from '../load/batch.js';
 import type { Logger } from '../log.js';
 import type { Message } from '../protocol/messages.js';
+import { RunMetrics } from '../metrics.js';
 import { StateWatermark } from '../state/watermark.js';
 import { isoClock, sequenceBase } from '../stream/record-metadata.js';
 import type { PipelineSpec, RecordPipeline } from '../stream/record-pipeline.js';
@@ -42,6 +43,7 @@ export class Router implements RouteContext, PipelineSource {
     readonly target: LoadTarget,
     readonly log: Logger,
     private readonly writeState: (text: string) => void,
+    readonly metrics: RunMetrics = new RunMetrics(log),
   ) {
     const started = Date.now();
     this.run = { sequenceBase: sequenceBase(started), syncStartedAt: String(started) };
@@ -52,7 +54,7 @@ export class Router implements RouteContext, PipelineSource {
       maxBufferedBytes: config.max_buffered_bytes,
       flushAll: config.flush_all_streams,
     };
-    this.batcher = new Batcher(limits, target, () => this.releaseStates());
+    this.batcher = new Batcher(limits, target, () => this.releaseStates(), (batch, seconds, committed) => metrics.batch(batch.stream, seconds, batch.rowCount, committed));
   }
 
   /** The stream's current record pipeline (readers run lines through it). */
@@ -87,6 +89,7 @@ export class Router implements RouteContext, PipelineSource {
     // encoded by a worker before the stream changed: run the line again with its current pipeline
     if (!sink || sink.pipeline.version !== item.version) return this.again(item, seq);
     this.counts.records++;
+    sink.stats.records++;
     if (sink.overwrite) sink.overwrite.records++;
     if (!this.batcher.add(sink, item.row, seq, item.line, item.key, item.order)) this.counts.stale++;
     if (this.batcher.overMemory) return this.batcher.waitForSpace();

@@ -34,5 +34,5 @@ export async function onSchema(r: RouteContext, message: SchemaMessage, line: nu
 export async function buildSink(r: RouteContext, plan: StreamPlan, message: SchemaMessage, schemaKey: string, table: TableName, previous?: StreamSink): Promise<StreamSink> {
   const needs = strategyFor(plan.merge).tableNeeds(plan.keys);
   const sync = await r.sync({ stream: plan.stream, table, columns: plan.columns, ...needs });
-  return buildStreamSink(r.config, plan, message, schemaKey, table, sync, r.nextVersion(), r.run, previous);
+  return buildStreamSink(r.config, plan, message, schemaKey, table, sync, r.nextVersion(), r.run, r.metrics.stream(plan.stream), previous);
 }

@@ -9,12 +9,15 @@ import type { TableName } from '../schema/names.js';
 import { RecordPipeline } from '../stream/record-pipeline.js';
 import { STAMPED_COLUMNS } from '../stream/record-metadata.js';
 import type { StreamPlan } from '../stream/stream-plan.js';
+import type { StreamStats } from '../metrics.js';
 
 export interface StreamSink extends Sink {
   plan: StreamPlan;
   schemaKey: string;
   /** The last SCHEMA message, to set up the next overwrite cycle. */
   schema: SchemaMessage;
+  /** The stream's numbers for METRIC lines and the summary. */
+  stats: StreamStats;
   /** The stream's record pipeline; its version is bumped on every rebuild. */
   pipeline: RecordPipeline;
   /** overwrite: the table the fresh one replaces, the sequence its states wait behind, records so far. */
@@ -41,6 +44,7 @@ export function buildStreamSink(
   sync: SyncResult,
   version: number,
   run: RunInfo,
+  stats: StreamStats,
   previous?: StreamSink,
 ): StreamSink {
   const columns = sync.columns.map((c) => ({ ...c, actualType: sync.types.get(c.name) ?? c.pgType }));
@@ -76,6 +80,7 @@ export function buildStreamSink(
     schemaKey,
     schema: message,
     pipeline,
+    stats,
   };
   const buffer = () => new StreamBuffer(stampOrder.length ? { stamp: { sequenceBase: run.sequenceBase } } : {});
   if (previous) return Object.assign(previous, fields, previous.buffer.size === 0 ? { buffer: buffer() } : {});

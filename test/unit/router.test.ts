@@ -151,6 +151,25 @@ describe('Router with an in-memory target', () => {
     expect(states).toEqual(['{"n":1}']);
   });
 
+  it('flush_all_streams: a full buffer flushes every stream with it', async () => {
+    for (const flushAll of [true, false]) {
+      let commit!: () => void;
+      const target = new MemoryTarget();
+      target.hold = new Promise((resolve) => (commit = resolve));
+      const { router, config } = newRouter({ batch_size_rows: 2, flush_all_streams: flushAll }, target);
+      await readSerial(Readable.from([Buffer.from(text([schema('a'), schema('b'), rec('b', { id: 1 }), rec('a', { id: 1 }), rec('a', { id: 2 })]))]), router.accept, router, config.max_line_bytes).done;
+      expect(router.batcher.batches).toBe(flushAll ? 2 : 1);
+      commit();
+      await router.finish();
+      expect(target.rows('t.b')).toHaveLength(1);
+    }
+  });
+
+  it("MeltanoLabs' process_activate_version_messages: false leaves rows of older versions alone", async () => {
+    const { target } = await load([schema('a'), rec('a', { id: 1 }), activateVersion('a', 5)], { hard_delete: true, process_activate_version_messages: false });
+    expect(target.events.filter((e) => e.startsWith('activate'))).toEqual([]);
+  });
+
   it('ignores blank lines and messages of unknown types', async () => {
     const { target, error } = await load(['', '   ', schema('a'), { type: 'SOMETHING_ELSE' }, rec('a', { id: 1 })]);
     expect(error).toBeUndefined();
