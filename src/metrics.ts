@@ -1,3 +1,4 @@
+import type { LoadCounts } from './load/batch.js';
 import type { Logger } from './log.js';
 
 /** One stream's numbers for the run: the hot path only increments `records`. */
@@ -5,13 +6,15 @@ export interface StreamStats {
   records: number;
   /** Records not yet reported in a record_count METRIC. */
   reported: number;
-  /** Rows committed to the stream's table (COPY rows of committed batches). */
-  rows: number;
+  /** Rows inserted into the stream's table by committed batches. */
+  inserted: number;
+  /** Rows updated (upsert; closed versions for history). */
+  updated: number;
   batches: number;
   failedBatches: number;
   /** Seconds spent in the stream's batch transactions. */
   batchSeconds: number;
-  /** Rows deleted or marked deleted by ACTIVATE_VERSION. */
+  /** Rows deleted (hard_delete) or deleted / marked deleted by ACTIVATE_VERSION. */
   deleted: number;
 }
 
@@ -47,19 +50,21 @@ export class RunMetrics {
   /** The stats object of a stream (kept by its sink, so counting a record is one increment). */
   stream(name: string): StreamStats {
     let s = this.streams.get(name);
-    if (!s) this.streams.set(name, (s = { records: 0, reported: 0, rows: 0, batches: 0, failedBatches: 0, batchSeconds: 0, deleted: 0 }));
+    if (!s) this.streams.set(name, (s = { records: 0, reported: 0, inserted: 0, updated: 0, batches: 0, failedBatches: 0, batchSeconds: 0, deleted: 0 }));
     return s;
   }
 
-  /** A batch transaction ended: a batch_processing_time timer point. */
-  batch(stream: string, seconds: number, rows: number, succeeded: boolean): void {
+  /** A batch transaction ended (with what it did when it committed): a batch_processing_time timer point. */
+  batch(stream: string, seconds: number, counts: LoadCounts | undefined): void {
     const s = this.stream(stream);
     s.batchSeconds += seconds;
-    if (succeeded) {
+    if (counts) {
       s.batches++;
-      s.rows += rows;
+      s.inserted += counts.inserted;
+      s.updated += counts.updated;
+      s.deleted += counts.deleted;
     } else s.failedBatches++;
-    this.emit({ type: 'timer', metric: 'batch_processing_time', value: Math.round(seconds * 1e6) / 1e6, tags: { stream, pid: this.pid, status: succeeded ? 'succeeded' : 'failed' } });
+    this.emit({ type: 'timer', metric: 'batch_processing_time', value: Math.round(seconds * 1e6) / 1e6, tags: { stream, pid: this.pid, status: counts ? 'succeeded' : 'failed' } });
   }
 
   /** record_count points for the records counted since the last report. */
@@ -97,7 +102,8 @@ const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** di
 export interface SummaryRow {
   stream: string;
   records: number;
-  rows: number;
+  inserted: number;
+  updated: number;
   deleted: number;
   batches: number;
   failed_batches: number;
@@ -110,19 +116,20 @@ export function summaryRows(streams: Map<string, StreamStats>, seconds: number):
   return [...streams].map(([stream, s]) => ({
     stream,
     records: s.records,
-    rows: s.rows,
+    inserted: s.inserted,
+    updated: s.updated,
     deleted: s.deleted,
     batches: s.batches,
     failed_batches: s.failedBatches,
     batch_seconds: round(s.batchSeconds),
-    rows_per_second: seconds > 0 ? Math.round(s.rows / seconds) : 0,
+    rows_per_second: seconds > 0 ? Math.round((s.inserted + s.updated + s.deleted) / seconds) : 0,
   }));
 }
 
 /** The summary as an aligned text table (for a terminal). */
 export function summaryTable(rows: SummaryRow[]): string {
-  const head = ['stream', 'records', 'rows loaded', 'deleted', 'batches', 'failed', 'batch s', 'rows/s'];
-  const body = rows.map((r) => [r.stream, r.records, r.rows, r.deleted, r.batches, r.failed_batches, r.batch_seconds, r.rows_per_second].map((v) => (typeof v === 'number' ? v.toLocaleString('en-US') : v)));
+  const head = ['stream', 'records', 'inserted', 'updated', 'deleted', 'batches', 'failed', 'batch s', 'rows/s'];
+  const body = rows.map((r) => [r.stream, r.records, r.inserted, r.updated, r.deleted, r.batches, r.failed_batches, r.batch_seconds, r.rows_per_second].map((v) => (typeof v === 'number' ? v.toLocaleString('en-US') : v)));
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line), ''].join('\n');

@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import type { Batch, LoadTarget } from '../load/batch.js';
+import type { Batch, LoadCounts, LoadTarget } from '../load/batch.js';
 import { batchPrefix } from './batch-prefix.js';
 import { isFull, isStale, overMemory, type FlushLimits } from './flush-policy.js';
 import { LoadLanes, type Lane } from './load-lanes.js';
@@ -31,8 +31,8 @@ export class Batcher {
     private readonly limits: FlushLimits,
     private readonly target: Pick<LoadTarget, 'load'>,
     onCommitted: () => void,
-    /** Told of every batch transaction: how long it took and whether it committed. */
-    private readonly onBatch: (batch: Batch, seconds: number, committed: boolean) => void = () => undefined,
+    /** Told of every batch transaction: how long it took and, when it committed, what it did. */
+    private readonly onBatch: (batch: Batch, seconds: number, counts: LoadCounts | undefined) => void = () => undefined,
   ) {
     this.lanes = new LoadLanes(onCommitted);
     this.ageTimer = setInterval(() => this.flushStale(Date.now()), 1000);
@@ -111,12 +111,11 @@ export class Batcher {
 
   private async timed(batch: Batch): Promise<void> {
     const started = performance.now();
-    let committed = false;
+    let counts: LoadCounts | undefined;
     try {
-      await this.target.load(batch);
-      committed = true;
+      counts = (await this.target.load(batch)) ?? { inserted: batch.rowCount, updated: 0, deleted: 0 };
     } finally {
-      this.onBatch(batch, (performance.now() - started) / 1000, committed);
+      this.onBatch(batch, (performance.now() - started) / 1000, counts);
     }
   }
 

@@ -60,10 +60,18 @@ export interface SyncResult {
   created: boolean;
 }
 
+/** What a committed batch did to its table. */
+export interface LoadCounts {
+  inserted: number;
+  updated: number;
+  deleted: number;
+}
+
 /** What the router needs from the database side: the Loader, or an in-memory double in tests. */
 export interface LoadTarget {
   syncTable(request: SyncRequest): Promise<SyncResult>;
-  load(batch: Batch): Promise<void>;
+  /** Loads a batch in one transaction; resolves with what it did (rows inserted when not told). */
+  load(batch: Batch): Promise<LoadCounts | void>;
   activateVersion(stream: string, table: TableName, version: number, hard: boolean): Promise<number>;
   prepareOverwrite(stream: string, live: TableName): Promise<TableName>;
   completeOverwrite(stream: string, live: TableName, fresh: TableName): Promise<void>;

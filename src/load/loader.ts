@@ -9,7 +9,7 @@ import { buildAlterColumnTypeSql, usingExpression } from '../sql/ddl.js';
 import { DDL_LOCK_SQL, MERGE_MIN_SERVER_VERSION, SERVER_VERSION_SQL, UNIQUE_VIOLATION } from '../sql/dialect.js';
 import { buildActivateVersionDeleteSql, buildActivateVersionSoftDeleteSql, buildCopySql, buildCreateStagingSql, STAGING_TABLE } from '../sql/merge.js';
 import { qualified, quoteIdent } from '../sql/quote.js';
-import { tableLabel, type Batch, type LoadTarget, type SyncRequest, type SyncResult } from './batch.js';
+import { tableLabel, type Batch, type LoadCounts, type LoadTarget, type SyncRequest, type SyncResult } from './batch.js';
 import type { ConnectionFactory } from './connection-factory.js';
 import { integerOverflow, sqlStateOf } from './db-errors.js';
 import { strategyFor } from './strategies/index.js';
@@ -84,11 +84,10 @@ export class Loader implements LoadTarget {
    * Loads one batch in one transaction. An integer value beyond its column's range widens the
    * column (to bigint, or numeric past bigint) and the batch is loaded again.
    */
-  async load(batch: Batch): Promise<void> {
+  async load(batch: Batch): Promise<LoadCounts> {
     for (let widened = 0; ; widened++) {
       try {
-        await this.loadOnce(batch);
-        return;
+        return await this.loadOnce(batch);
       } catch (e) {
         if (this.useMerge(batch) && sqlStateOf(e) === UNIQUE_VIOLATION) {
           this.mergeConflicted = true;
@@ -108,20 +107,21 @@ export class Loader implements LoadTarget {
     }
   }
 
-  private async loadOnce(batch: Batch): Promise<void> {
+  private async loadOnce(batch: Batch): Promise<LoadCounts> {
     const ctx = { stream: batch.stream, table: tableLabel(batch.table), lines: batch.lines, columns: batch.columns };
     const strategy = strategyFor(batch.merge);
     const started = performance.now();
-    await this.tx.run('load batch', ctx, async (client) => {
+    const counts = await this.tx.run('load batch', ctx, async (client) => {
       if (strategy.copiesIntoTable) {
         await copyInto(client, buildCopySql(qualified(batch.table.schema, batch.table.table), batch.columns), batch.chunks);
-        return;
+        return strategy.mergeStaged(client, batch, { useMerge: false });
       }
       await client.query(buildCreateStagingSql(batch.table.schema, batch.table.table, batch.columns));
       await copyInto(client, buildCopySql(quoteIdent(STAGING_TABLE), batch.columns), batch.chunks);
-      await strategy.mergeStaged(client, batch, { useMerge: this.useMerge(batch) });
+      return strategy.mergeStaged(client, batch, { useMerge: this.useMerge(batch) });
     });
-    this.log.debug({ stream: batch.stream, rows: batch.rowCount, ms: Math.round(performance.now() - started) }, 'batch committed');
+    this.log.debug({ stream: batch.stream, rows: batch.rowCount, ...counts, ms: Math.round(performance.now() - started) }, 'batch committed');
+    return counts;
   }
 
   private useMerge(batch: Batch): boolean {

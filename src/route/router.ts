@@ -54,7 +54,7 @@ export class Router implements RouteContext, PipelineSource {
       maxBufferedBytes: config.max_buffered_bytes,
       flushAll: config.flush_all_streams,
     };
-    this.batcher = new Batcher(limits, target, () => this.releaseStates(), (batch, seconds, committed) => metrics.batch(batch.stream, seconds, batch.rowCount, committed));
+    this.batcher = new Batcher(limits, target, () => this.releaseStates(), (batch, seconds, counts) => metrics.batch(batch.stream, seconds, counts));
   }
 
   /** The stream's current record pipeline (readers run lines through it). */

@@ -75,3 +75,12 @@ export function buildMergeSql(schema: string, table: string, columns: readonly s
   );
   return parts.join(' ');
 }
+
+/**
+ * Counts what an INSERT ... ON CONFLICT DO UPDATE did, in the same statement: a row it inserted
+ * has xmax 0, a row it updated the updating transaction's id; rows the order guard kept are not
+ * returned. One result row (inserted, updated).
+ */
+export function buildCountedUpsertSql(upsertSql: string): string {
+  return `WITH w AS (${upsertSql} RETURNING (xmax = 0) AS inserted) SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM w`;
+}

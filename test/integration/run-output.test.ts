@@ -21,11 +21,12 @@ describe('what a user sees while it runs', () => {
     const r = await runTarget({
       config: { ...db.config, default_target_schema: 'seen', batch_size_rows: 2, hard_delete: true },
       input: singer(
-        schemaMsg('users', { id: { type: 'integer' } }),
+        schemaMsg('users', { id: { type: 'integer' }, v: { type: 'string' } }),
         schemaMsg('orders', { id: { type: 'integer' } }),
-        rec('users', { id: 1 }, { version: 1 }),
-        rec('users', { id: 2 }, { version: 2 }),
-        rec('users', { id: 3 }, { version: 2 }),
+        rec('users', { id: 1, v: 'a' }, { version: 1 }),
+        rec('users', { id: 2, v: 'a' }, { version: 2 }),
+        rec('users', { id: 2, v: 'b' }, { version: 2 }),
+        rec('users', { id: 3, v: 'a' }, { version: 2 }),
         rec('orders', { id: 1 }),
         activateVersion('users', 2),
         state({ s: 1 }),
@@ -34,10 +35,10 @@ describe('what a user sees while it runs', () => {
     expect(r.code).toBe(0);
     const metrics = metricsOf(r.stderr);
     const counts = metrics.filter((m) => m.metric === 'record_count');
-    expect(counts.map((m) => [m.type, m.tags.stream, m.value]).sort()).toEqual([['counter', 'orders', 1], ['counter', 'users', 3]]);
+    expect(counts.map((m) => [m.type, m.tags.stream, m.value]).sort()).toEqual([['counter', 'orders', 1], ['counter', 'users', 4]]);
     for (const m of metrics) expect(m.tags.pid).toEqual(expect.any(Number));
     const timers = metrics.filter((m) => m.metric === 'batch_processing_time');
-    expect(timers.length).toBe(3); // users: 2 + 1 rows, orders: 1
+    expect(timers.length).toBe(3); // users: rows 1-2, then 2 (again) and 3; orders: 1
     for (const t of timers) {
       expect(t.type).toBe('timer');
       expect(t.tags.status).toBe('succeeded');
@@ -46,8 +47,8 @@ describe('what a user sees while it runs', () => {
     const summary = logLines(r.stderr).filter((l) => l.msg === 'summary');
     expect(summary).toHaveLength(1);
     expect(summary[0].streams).toMatchObject({
-      users: { records: 3, rows: 3, deleted: 1, batches: 2, failed_batches: 0 },
-      orders: { records: 1, rows: 1, deleted: 0, batches: 1, failed_batches: 0 },
+      users: { records: 4, inserted: 3, updated: 1, deleted: 1, batches: 2, failed_batches: 0 },
+      orders: { records: 1, inserted: 1, updated: 0, deleted: 0, batches: 1, failed_batches: 0 },
     });
   });
 

@@ -27,8 +27,8 @@ describe('RunMetrics', () => {
     const m = new RunMetrics(log, 60_000, 4242);
     m.stream('users').records += 3;
     m.stream('orders').records += 1;
-    m.batch('users', 0.4217, 3, true);
-    m.batch('orders', 0.01, 1, false);
+    m.batch('users', 0.4217, { inserted: 3, updated: 0, deleted: 0 });
+    m.batch('orders', 0.01, undefined);
     m.reportCounts();
     m.stream('users').records += 2;
     m.finish(false);
@@ -57,22 +57,22 @@ describe('RunMetrics', () => {
     const { log, lines } = memoryLog();
     const m = new RunMetrics(log, 60_000, 1);
     m.stream('users').records += 4;
-    m.batch('users', 0.5, 4, true);
-    m.stream('users').deleted += 2;
+    m.batch('users', 0.5, { inserted: 3, updated: 1, deleted: 1 });
+    m.stream('users').deleted += 1;
     m.finish(false);
     await tick(10);
     const summary = lines.filter((l) => l.msg === 'summary');
     expect(summary).toHaveLength(1);
-    expect(summary[0].streams).toMatchObject({ users: { records: 4, rows: 4, deleted: 2, batches: 1, failed_batches: 0, batch_seconds: 0.5 } });
+    expect(summary[0].streams).toMatchObject({ users: { records: 4, inserted: 3, updated: 1, deleted: 2, batches: 1, failed_batches: 0, batch_seconds: 0.5 } });
   });
 });
 
 describe('summary table and progress (terminal)', () => {
   it('lays the summary out in aligned columns', () => {
-    const stats = new Map([['users', { records: 1234, reported: 0, rows: 1234, batches: 2, failedBatches: 0, batchSeconds: 1.5, deleted: 0 }]]);
+    const stats = new Map([['users', { records: 1234, reported: 0, inserted: 1200, updated: 34, batches: 2, failedBatches: 0, batchSeconds: 1.5, deleted: 0 }]]);
     const table = summaryTable(summaryRows(stats, 2));
-    expect(table.split('\n')[0]).toBe('stream  records  rows loaded  deleted  batches  failed  batch s  rows/s');
-    expect(table.split('\n')[2]).toBe('users     1,234        1,234        0        2       0      1.5     617');
+    expect(table.split('\n')[0]).toBe('stream  records  inserted  updated  deleted  batches  failed  batch s  rows/s');
+    expect(table.split('\n')[2]).toBe('users     1,234     1,200       34        0        2       0      1.5     617');
   });
 
   it('redraws one line on a TTY with rows and rows/s per stream, and clears it at the end', async () => {

@@ -16,6 +16,11 @@ export const history: LoadStrategy = {
   tableNeeds: (keys) => ({ primaryKey: [], extraColumns: HISTORY_COLUMNS, currentKey: keys }),
   async mergeStaged(client, batch) {
     const { schema, table } = batch.table;
-    for (const sql of buildHistoryMergeSql(schema, table, batch.columns, batch.dataColumns ?? batch.columns, batch.keyColumns)) await client.query(sql);
+    const [changes, close, insert] = buildHistoryMergeSql(schema, table, batch.columns, batch.dataColumns ?? batch.columns, batch.keyColumns);
+    await client.query(changes);
+    // closing a version is counted as an update, a new version as an insert
+    const closed = await client.query(close);
+    const added = await client.query(insert);
+    return { inserted: added.rowCount ?? 0, updated: closed.rowCount ?? 0, deleted: 0 };
   },
 };

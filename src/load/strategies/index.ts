@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import type { Batch, MergeMode } from '../batch.js';
+import type { Batch, LoadCounts, MergeMode } from '../batch.js';
 import type { ColumnDef } from '../../sql/ddl.js';
 import { HISTORY_COLUMNS, history } from './history.js';
 import { append } from './append.js';
@@ -27,8 +27,8 @@ export interface LoadStrategy {
   /** COPY straight into the table (else into a staging table, then merged). */
   readonly copiesIntoTable: boolean;
   tableNeeds(keys: string[]): TableNeeds;
-  /** After the rows are in the staging table: the statements that merge them, in the batch's transaction. */
-  mergeStaged(client: PoolClient, batch: Batch, options: WriteOptions): Promise<void>;
+  /** After the rows are in the staging table: the statements that merge them, in the batch's transaction; what they did. */
+  mergeStaged(client: PoolClient, batch: Batch, options: WriteOptions): Promise<LoadCounts>;
 }
 
 const strategies: Record<MergeMode, LoadStrategy> = { append, upsert, history };

@@ -1,4 +1,4 @@
-import { buildDeleteMarkedSql, buildMergeSql, buildUpsertLiveSql, buildUpsertSql } from '../../sql/merge.js';
+import { buildCountedUpsertSql, buildDeleteMarkedSql, buildMergeSql, buildUpsertLiveSql, buildUpsertSql } from '../../sql/merge.js';
 import type { LoadStrategy } from './index.js';
 
 /**
@@ -13,12 +13,15 @@ export const upsert: LoadStrategy = {
   async mergeStaged(client, batch, { useMerge }) {
     const { schema, table } = batch.table;
     if (useMerge) {
-      await client.query(buildMergeSql(schema, table, batch.columns, batch.keyColumns, batch.orderColumn, batch.hardDelete));
-    } else if (batch.hardDelete) {
-      await client.query(buildUpsertLiveSql(schema, table, batch.columns, batch.keyColumns, batch.orderColumn));
-      await client.query(buildDeleteMarkedSql(schema, table, batch.keyColumns, batch.orderColumn));
-    } else {
-      await client.query(buildUpsertSql(schema, table, batch.columns, batch.keyColumns, batch.orderColumn));
+      // MERGE has no RETURNING before PostgreSQL 17: its rows changed are counted as updated
+      const r = await client.query(buildMergeSql(schema, table, batch.columns, batch.keyColumns, batch.orderColumn, batch.hardDelete));
+      return { inserted: 0, updated: r.rowCount ?? 0, deleted: 0 };
     }
+    const upsertSql = batch.hardDelete
+      ? buildUpsertLiveSql(schema, table, batch.columns, batch.keyColumns, batch.orderColumn)
+      : buildUpsertSql(schema, table, batch.columns, batch.keyColumns, batch.orderColumn);
+    const counted = await client.query<{ inserted: number; updated: number }>(buildCountedUpsertSql(upsertSql));
+    const deleted = batch.hardDelete ? ((await client.query(buildDeleteMarkedSql(schema, table, batch.keyColumns, batch.orderColumn))).rowCount ?? 0) : 0;
+    return { inserted: counted.rows[0].inserted, updated: counted.rows[0].updated, deleted };
   },
 };
