@@ -64,7 +64,7 @@ export class DestinationError extends TargetError {
 export function describe(message: string, place: ErrorPlace): string {
   const parts: string[] = [];
   if (place.line !== undefined) parts.push(`line ${place.line}`);
-  if (place.stream !== undefined) parts.push(`stream ${JSON.stringify(place.stream)}`);
-  if (place.column !== undefined) parts.push(`column ${JSON.stringify(place.column)}`);
+  if (place.stream) parts.push(`stream ${JSON.stringify(place.stream)}`);
+  if (place.column) parts.push(`column ${JSON.stringify(place.column)}`);
   return parts.length ? `${parts.join(', ')}: ${message}` : message;
 }

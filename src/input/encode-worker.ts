@@ -35,7 +35,7 @@ function runBlock(seq: number, firstLine: number, lines: number, data: Uint8Arra
   for (let i = 0; i < lines; i++) {
     let item: LineItem;
     try {
-      item = processLine(lineText(buf, lineStart, i), firstLine + i, pipelines, receivedAt, NO_SOURCE, i);
+      item = processLine(lineText(buf, lineStart, i, firstLine + i), firstLine + i, pipelines, receivedAt, NO_SOURCE, i);
     } catch {
       kinds[i] = LineKind.other;
       continue;

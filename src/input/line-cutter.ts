@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { InputError } from '../errors.js';
 import { streamNamedInText } from '../protocol/messages.js';
 
@@ -34,6 +35,7 @@ export class LineCutter {
   private partBytes = 0;
   private nextLine = 1;
   private stopped = false;
+  private started = false;
 
   constructor(private readonly maxLineBytes: number) {}
 
@@ -45,6 +47,12 @@ export class LineCutter {
   push(chunk: Buffer): Cut {
     const blocks: LineBlock[] = [];
     if (this.stopped || chunk.length === 0) return { blocks };
+    if (!this.started) {
+      // a UTF-8 byte-order mark before the first line is not part of it
+      this.started = true;
+      if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+      if (chunk.length === 0) return { blocks };
+    }
     let start = 0;
     const first = chunk.indexOf(10);
     if (first === -1) return this.keep(chunk, blocks);
@@ -115,9 +123,16 @@ export function lineStarts(data: Uint8Array, lines: number): Int32Array {
   return starts;
 }
 
-/** Line i of a block as text, without its newline (a CR is left for the parser). */
-export function lineText(data: Buffer, starts: Int32Array, i: number): string {
+/**
+ * Line i of a block as text, without its newline (a CR is left for the parser). Bytes that are
+ * not UTF-8 are an input error naming `line`: decoding would replace them with U+FFFD silently.
+ */
+export function lineText(data: Buffer, starts: Int32Array, i: number, line = 0): string {
   let end = starts[i + 1];
   if (end > starts[i] && data[end - 1] === 10) end--;
-  return data.toString('utf8', starts[i], end);
+  const text = data.toString('utf8', starts[i], end);
+  if (text.includes('\ufffd') && !isUtf8(data.subarray(starts[i], end))) {
+    throw new InputError('the line is not valid UTF-8 (bytes that are no character would be replaced with U+FFFD); the tap must send UTF-8', { line, stream: streamNamedInText(text) });
+  }
+  return text;
 }

@@ -52,7 +52,7 @@ export function processLine(text: string, line: number, pipelines: PipelineLooku
   const pipeline = pipelines.get(message.stream);
   if (!pipeline) return { kind: 'message', line, message };
   try {
-    const { row, key, order } = pipeline.run(message, line, parsed.exact, parsed.mayHaveNul, receivedAt);
+    const { row, key, order } = pipeline.run(message, line, parsed.exact, parsed.mayHaveNul, receivedAt, parsed.mayHaveSurrogate);
     return { kind: 'row', line, stream: message.stream, version: pipeline.version, row, key, order, source, index };
   } catch (e) {
     if (!(e instanceof InputError)) throw e;

@@ -118,7 +118,7 @@ export function readParallel(input: Readable, accept: ItemSink, pipelines: Pipel
         if (p.error) throw p.error;
         const r = p.result!;
         const data = Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength);
-        const source: LineSource = { again: (i, line) => processLine(lineText(data, r.lineStart, i), line, pipelines, clock(), source, i) };
+        const source: LineSource = { again: (i, line) => processLine(lineText(data, r.lineStart, i, line), line, pipelines, clock(), source, i) };
         let rowStart = 0;
         for (let i = 0; i < r.kinds.length && !end.isSettled(); i++) {
           const line = p.firstLine + i;

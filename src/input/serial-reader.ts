@@ -46,7 +46,7 @@ export function readSerial(input: Readable, accept: ItemSink, pipelines: Pipelin
         handled = firstLine + i;
         let pending: void | Promise<void>;
         try {
-          pending = accept(processLine(lineText(data, b.starts, i), handled, pipelines, clock(), b.source, i));
+          pending = accept(processLine(lineText(data, b.starts, i, handled), handled, pipelines, clock(), b.source, i));
         } catch (e) {
           finish(e);
           return;
@@ -63,7 +63,7 @@ export function readSerial(input: Readable, accept: ItemSink, pipelines: Pipelin
   const take = (cut: { blocks: LineBlock[]; error?: InputError }) => {
     for (const block of cut.blocks) {
       const starts = lineStarts(block.data, block.lines);
-      const source: LineSource = { again: (i, line) => processLine(lineText(block.data, starts, i), line, pipelines, clock(), source, i) };
+      const source: LineSource = { again: (i, line) => processLine(lineText(block.data, starts, i, line), line, pipelines, clock(), source, i) };
       blocks.push({ block, starts, next: 0, source });
     }
     endError ??= cut.error;

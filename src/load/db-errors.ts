@@ -70,9 +70,35 @@ export function toTargetError(error: unknown, ctx: BatchContext): TargetError {
     );
   }
   const transient = isTransient(error);
-  const where = [e?.table ? `table ${e.table}` : `table ${ctx.table}`, e?.column ? `column ${e.column}` : ''].filter(Boolean).join(', ');
+  const table = e?.table || ctx.table;
+  const where = [table ? `table ${table}` : '', e?.column ? `column ${e.column}` : '', code ? (/^[0-9A-Z]{5}$/.test(code) ? `SQLSTATE ${code}` : code) : ''].filter(Boolean).join(', ');
   const detail = e?.detail ? ` (${redactSecrets(e.detail)})` : '';
-  return new DestinationError(`${message}${detail} [${where}${code ? `, SQLSTATE ${code}` : ''}]`, transient, { stream: ctx.stream }, code, error);
+  const hint = hintFor(code, message);
+  return new DestinationError(`${message}${detail}${where ? ` [${where}]` : ''}${hint ? `; ${hint}` : ''}`, transient, { stream: ctx.stream || undefined }, code, error);
+}
+
+/** What to do about the common database errors a user can fix. */
+function hintFor(code: string | undefined, message: string): string | undefined {
+  switch (code) {
+    case '28P01':
+    case '28000':
+      return 'check user and password, and the server\'s pg_hba.conf';
+    case '3D000':
+      return 'check the database name (database / dbname)';
+    case 'ECONNREFUSED':
+      return 'check host and port, and that the server is running';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'check the host name';
+    case '53300':
+      return 'the server has no free connections: lower parallelism or raise max_connections';
+    case '42501':
+      return 'grant the privilege to the user, or load into a schema it owns';
+    case '08P01':
+      return /startup parameter/i.test(message) ? 'a connection pooler refused a startup parameter: see the README on PgBouncer' : undefined;
+    default:
+      return undefined;
+  }
 }
 
 /** For "value out of range for type smallint/integer/bigint" during COPY: the column and value. */

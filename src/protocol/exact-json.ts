@@ -26,8 +26,11 @@ export interface ParsedLine {
   exact: boolean;
 }
 
-/** A number of 16+ digits (or dots) right after `:`, `,` or `[`: the only place JSON puts one. */
-const longNumber = /(?:^|[:,[])\s*(-?\d[\d.]{15,}(?:[eE][+-]?\d+)?)/g;
+/**
+ * A number right after `:`, `,` or `[` (the only places JSON puts one) that may not survive a
+ * double: 16+ digits (or dots), or an exponent of 3+ digits (1e400 overflows, 1e-400 underflows).
+ */
+const longNumber = /(?:^|[:,[])\s*(-?\d[\d.]{15,}(?:[eE][+-]?\d+)?|-?\d[\d.]*[eE][+-]?\d{3,})/g;
 
 /**
  * True when a number in the line would change if read as a double. Numbers that doubles print
@@ -55,7 +58,10 @@ export function parseJsonLine(line: string): ParsedLine {
 function fitsDouble(text: string): boolean {
   const n = Number(text);
   if (String(n) === text) return true;
-  return significantDigits(text) <= 15 && Number.isFinite(n);
+  const digits = significantDigits(text);
+  // past the double range: Infinity, or 0 for a number that is not zero
+  if (!Number.isFinite(n) || (n === 0 && digits > 0)) return false;
+  return digits <= 15;
 }
 
 function significantDigits(text: string): number {

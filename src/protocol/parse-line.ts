@@ -12,7 +12,11 @@ export interface LineMessage {
   exact: boolean;
   /** The text has an escaped NUL character (\u0000) somewhere. */
   mayHaveNul: boolean;
+  /** The text has an escaped UTF-16 surrogate (\ud800–\udfff) somewhere, maybe unpaired. */
+  mayHaveSurrogate: boolean;
 }
+
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
 
 /**
  * Parses one line (without its newline) into a typed message; undefined for a blank line.
@@ -29,10 +33,13 @@ export function parseLine(text: string, line: number): LineMessage | undefined {
     throw new InputError(`not valid JSON (${(e as Error).message})`, { line, stream: streamNamedInText(text) });
   }
   const message = toMessage(parsed.value, line);
+  // one scan for the common line without \u escapes
+  const escapes = text.includes('\\u');
   return {
     message,
     ignoredType: message === null ? (parsed.value as { type?: unknown }).type : undefined,
     exact: parsed.exact,
-    mayHaveNul: text.includes('\\u0000'),
+    mayHaveNul: escapes && text.includes('\\u0000'),
+    mayHaveSurrogate: escapes && SURROGATE_ESCAPE.test(text),
   };
 }

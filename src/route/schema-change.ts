@@ -1,4 +1,6 @@
+import { InputError } from '../errors.js';
 import type { SchemaMessage } from '../protocol/messages.js';
+import { compileValidator } from '../stream/validator.js';
 import type { TableName } from '../schema/names.js';
 import { strategyFor } from '../load/strategies/index.js';
 import { planStream, type StreamPlan } from '../stream/stream-plan.js';
@@ -16,6 +18,7 @@ export async function onSchema(r: RouteContext, message: SchemaMessage, line: nu
   const existing = r.streams.get(stream);
   if (existing && existing.schemaKey === schemaKey) return;
   const plan = planStream(r.config, message, line);
+  if (r.config.validate_records) checkSchema(message, line);
   if (plan.notice && !existing) r.log.warn({ stream }, plan.notice);
   if (existing) {
     r.log.info({ stream, line }, 'Schema has changed for stream; draining its buffer before evolving the table');
@@ -28,6 +31,15 @@ export async function onSchema(r: RouteContext, message: SchemaMessage, line: nu
   r.streams.set(stream, sink);
   r.batcher.register(sink);
   r.announce(sink);
+}
+
+/** A schema its records cannot be validated against is an input error now, before any table is made (exit 65, never 70). */
+function checkSchema(message: SchemaMessage, line: number): void {
+  try {
+    compileValidator(message.schema);
+  } catch (e) {
+    throw new InputError(`the stream's JSON Schema cannot be used to validate records: ${(e as Error).message.split('\n')[0]}`, { line, stream: message.stream });
+  }
 }
 
 /** Syncs the table with the plan and the load strategy's needs, then (re)builds the stream's sink. */

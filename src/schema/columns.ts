@@ -45,7 +45,7 @@ export interface ColumnPlan {
   keyColumns: string[];
 }
 
-function isFlattenableObject(schema: JsonSchema): boolean {
+export function isFlattenableObject(schema: JsonSchema): boolean {
   const t = schema.type;
   const types = t === undefined ? [] : Array.isArray(t) ? t : [t];
   const nonNull = types.filter((x) => x !== 'null');
@@ -74,8 +74,9 @@ export function columnOfProperty(columns: readonly ColumnSpec[], property: strin
 /** Turns a stream's JSON Schema into the columns it loads. */
 export function buildColumnPlan(schema: JsonSchema, keyProperties: string[], opts: ColumnPlanOptions): ColumnPlan {
   const props = { ...(schema.properties ?? {}) };
-  if (opts.metadata) for (const [field] of METADATA_COLUMNS) delete props[field];
-  else for (const name of Object.keys(props)) if (name.startsWith('_sdc_')) delete props[name];
+  // the target's own metadata columns are governed by add_record_metadata; a tap's own _sdc_*
+  // properties (tap-s3-csv's _sdc_source_file, say) are data and always load
+  for (const [field] of METADATA_COLUMNS) delete props[field];
 
   const found = leaves(props, opts);
   const reserved = opts.metadata ? METADATA_COLUMNS.map(([n]) => n) : [];

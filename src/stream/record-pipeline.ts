@@ -1,9 +1,9 @@
 import type { ValidateFunction } from 'ajv';
 import { InputError } from '../errors.js';
-import { toPlainNumbers } from '../protocol/exact-json.js';
+import { stringifyExact, toPlainNumbers } from '../protocol/exact-json.js';
 import type { JsonSchema, RecordMessage } from '../protocol/messages.js';
 import type { ColumnSpec } from '../schema/columns.js';
-import { findNul, stripNul } from './nul.js';
+import { findLoneSurrogate, findNul, stripNul } from './nul.js';
 import { recordMeta } from './record-metadata.js';
 import { compileRowEncoder, propertyReader, type RowEncoder } from './row-encoder.js';
 import { compileValidator, describeErrors } from './validator.js';
@@ -73,9 +73,19 @@ export class RecordPipeline {
   }
 
   /** Runs a RECORD through the pipeline; an invalid record is an InputError naming its line. */
-  run(message: RecordMessage, line: number, exact: boolean, mayHaveNul: boolean, receivedAt: string): EncodedRecord {
+  run(message: RecordMessage, line: number, exact: boolean, mayHaveNul: boolean, receivedAt: string, mayHaveSurrogate = false): EncodedRecord {
     let record = message.record;
     if (mayHaveNul) this.handleNul(record, line);
+    if (mayHaveSurrogate) {
+      const at = findLoneSurrogate(record, '');
+      if (at !== undefined) {
+        throw new InputError('the value holds an unpaired UTF-16 surrogate (an escape such as \\ud83d without its pair), which is no character and which PostgreSQL cannot store', {
+          line,
+          stream: this.stream,
+          column: at,
+        });
+      }
+    }
     if (this.validator && !this.validator(exact ? toPlainNumbers(record) : record)) {
       throw new InputError(`record does not match the stream's schema: ${describeErrors(this.validator)}`, { line, stream: this.stream });
     }
@@ -107,13 +117,14 @@ export class RecordPipeline {
     if (readers.length === 1) {
       const v = readers[0](record);
       if (v == null) this.missingKey(line);
-      return this.spec.keyIdentity ? (typeof v === 'string' ? v : String(v)) : undefined;
+      return this.spec.keyIdentity ? (typeof v === 'string' ? v : typeof v === 'object' ? stringifyExact(v) : String(v)) : undefined;
     }
     const parts = new Array<unknown>(readers.length);
     for (let i = 0; i < readers.length; i++) {
       const v = readers[i](record);
       if (v == null) this.missingKey(line);
-      parts[i] = typeof v === 'object' ? String(v) : v;
+      // an object key (a jsonb key column) is identified by its JSON text, never "[object Object]"
+      parts[i] = typeof v === 'object' ? stringifyExact(v) : v;
     }
     return this.spec.keyIdentity ? JSON.stringify(parts) : undefined;
   }

@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from '../config/settings.js';
 import { InputError } from '../errors.js';
 import type { SchemaMessage } from '../protocol/messages.js';
-import { buildColumnPlan, type ColumnSpec } from '../schema/columns.js';
+import { buildColumnPlan, isFlattenableObject, type ColumnSpec } from '../schema/columns.js';
 import { tableNameFor, type TableName } from '../schema/names.js';
 import { mergeModeFor, type LoadMethod, type MergeMode } from '../load/batch.js';
 
@@ -32,6 +32,12 @@ export function planStream(config: ResolvedConfig, message: SchemaMessage, line:
   }
   for (const k of keys) {
     if (!(k in properties)) throw new InputError(`key property "${k}" is not among the schema's properties`, { line, stream });
+    if (config.flattening_enabled && config.flattening_max_depth > 0 && isFlattenableObject(properties[k])) {
+      throw new InputError(
+        `key property "${k}" is an object, which flattening splits into columns (${k}__…), so no primary key can be on it; key the stream on scalar properties, or set flattening_max_depth to 0 to keep "${k}" as one jsonb key column`,
+        { line, stream },
+      );
+    }
   }
   let method: LoadMethod = override?.load_method ?? config.load_method ?? (keys.length ? 'upsert' : 'append-only');
   let notice: string | undefined;

@@ -17,7 +17,7 @@ export interface RunResult {
 export interface RunOptions {
   config?: Record<string, unknown>;
   /** Singer text fed on stdin. */
-  input?: string;
+  input?: string | Buffer;
   /** A file passed as --input instead. */
   inputFile?: string;
   args?: string[];

@@ -20,9 +20,17 @@ describe('db-errors', () => {
     expect(down.transient).toBe(true);
     expect(down.exitCode).toBe(75);
     const denied = toTargetError(pgError('42501', 'permission denied for schema x', { detail: 'd' }), { stream: 's', table: 'a.b' });
-    expect(denied.message).toBe('stream "s": permission denied for schema x (d) [table a.b, SQLSTATE 42501]');
+    expect(denied.message).toBe('stream "s": permission denied for schema x (d) [table a.b, SQLSTATE 42501]; grant the privilege to the user, or load into a schema it owns');
     expect(denied.exitCode).toBe(69);
     expect(toTargetError(denied, { stream: 'other', table: '' })).toBe(denied);
+  });
+
+  it('names only what is known, and says what to do about a connection that fails', () => {
+    const refused = toTargetError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }), { stream: '', table: '' });
+    expect(refused.message).toBe('connect ECONNREFUSED 127.0.0.1:1 [ECONNREFUSED]; check host and port, and that the server is running');
+    const auth = toTargetError(pgError('28P01', 'password authentication failed for user "x"'), { stream: '', table: '' });
+    expect(auth.message).toBe('password authentication failed for user "x" [SQLSTATE 28P01]; check user and password, and the server\'s pg_hba.conf');
+    expect(auth.message).not.toContain('stream ""');
   });
 
   it('knows which errors are worth a retry', () => {
