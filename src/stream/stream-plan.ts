@@ -3,6 +3,7 @@ import { InputError } from '../errors.js';
 import type { SchemaMessage } from '../protocol/messages.js';
 import { buildColumnPlan, isFlattenableObject, type ColumnSpec } from '../schema/columns.js';
 import { tableNameFor, type TableName } from '../schema/names.js';
+import { resolveSchema } from '../schema/resolve.js';
 import { mergeModeFor, type LoadMethod, type MergeMode } from '../load/batch.js';
 
 /** Everything decided about a stream from its SCHEMA message and the config. */
@@ -26,7 +27,9 @@ export function planStream(config: ResolvedConfig, message: SchemaMessage, line:
   const stream = message.stream;
   const override = config.stream_overrides?.[stream];
   const keys = override?.key_properties ?? message.key_properties;
-  const properties = message.schema.properties ?? {};
+  // local $refs followed and allOf merged, for type mapping and flattening (validation reads the schema as sent)
+  const schema = resolveSchema(message.schema);
+  const properties = schema.properties ?? {};
   if (config.primary_key_required && keys.length === 0) {
     throw new InputError('the stream has no key_properties and primary_key_required is set', { line, stream });
   }
@@ -47,7 +50,7 @@ export function planStream(config: ResolvedConfig, message: SchemaMessage, line:
   }
   const merge = mergeModeFor(method, keys);
   const metadata = config.add_record_metadata || config.hard_delete || method === 'history';
-  const plan = buildColumnPlan(message.schema, keys, {
+  const plan = buildColumnPlan(schema, keys, {
     flatten: config.flattening_enabled,
     maxDepth: config.flattening_max_depth,
     metadata,

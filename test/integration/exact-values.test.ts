@@ -130,3 +130,25 @@ describe('issue 13: connection errors say what is known and what to do', () => {
     expect(r.stderr).not.toContain('stream ""');
   });
 });
+
+describe('issue 13: $ref and allOf', () => {
+  it('stores a date-time behind a $ref as an instant and a single-branch allOf date as a date', async () => {
+    const schema = {
+      type: 'SCHEMA',
+      stream: 'refs',
+      key_properties: ['id'],
+      schema: {
+        type: 'object',
+        definitions: { ts: { type: 'string', format: 'date-time' } },
+        properties: { id: { type: 'integer' }, at: { $ref: '#/definitions/ts' }, day: { allOf: [{ type: 'string', format: 'date' }] } },
+      },
+    };
+    const r = await runTarget({ config: { ...db.config, default_target_schema: 'refs' }, input: singer(schema, rec('refs', { id: 1, at: '2024-01-01T00:00:00+01:00', day: '2024-02-29' })) });
+    expect(r.stderr).not.toContain('target-postgres: error');
+    expect(r.code).toBe(0);
+    const [row] = await db.query<{ at: string; day: string; at_type: string; day_type: string }>(
+      `SELECT to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') AS at, day::text AS day, pg_typeof(at)::text AS at_type, pg_typeof(day)::text AS day_type FROM refs.refs`,
+    );
+    expect(row).toEqual({ at: '2023-12-31 23:00:00', day: '2024-02-29', at_type: 'timestamp with time zone', day_type: 'date' });
+  });
+});
