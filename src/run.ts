@@ -47,7 +47,9 @@ export async function run(args: Args, control: RunControl): Promise<number> {
   control.log = log;
   for (const n of notices) log.warn(n);
   const loader = new Loader({
-    connections: directConnections(connectionSettings(config), { statementTimeoutMs: config.statement_timeout_ms, lockTimeoutMs: config.lock_timeout_ms }, log),
+    connections: directConnections(connectionSettings(config), log),
+    statementTimeoutMs: config.statement_timeout_ms,
+    lockTimeoutMs: config.lock_timeout_ms,
     parallelism: config.parallelism,
     maxRetries: config.max_retries,
     retryBackoffMs: config.retry_backoff_ms,

@@ -2,11 +2,6 @@ import pg from 'pg';
 import type { ConnectionSettings } from '../config/connection.js';
 import type { Logger } from '../log.js';
 
-/** Settings of every session: UTC for timestamps without offset, ISO dates, optional timeouts. */
-export interface SessionSettings {
-  statementTimeoutMs?: number;
-  lockTimeoutMs?: number;
-}
 
 /**
  * Where the loader's connections come from. The direct factory connects to the configured host;
@@ -22,7 +17,7 @@ export interface ConnectionFactory {
 }
 
 /** Connections straight to the configured server. */
-export function directConnections(connection: ConnectionSettings, session: SessionSettings, log: Logger): ConnectionFactory {
+export function directConnections(connection: ConnectionSettings, log: Logger): ConnectionFactory {
   return {
     display: connection.display,
     sslFallback: connection.sslFallback,
@@ -30,7 +25,8 @@ export function directConnections(connection: ConnectionSettings, session: Sessi
       const pool = new pg.Pool({
         ...connection.client,
         ssl: ssl ?? connection.client.ssl,
-        options: sessionOptions(session),
+        // no startup `options`: poolers such as PgBouncer refuse them, and nothing may depend on
+        // session state (each transaction sets what it needs, see transaction.ts)
         max,
         idleTimeoutMillis: 30_000,
       });
@@ -45,11 +41,4 @@ export function directConnections(connection: ConnectionSettings, session: Sessi
       return pool;
     },
   };
-}
-
-function sessionOptions(o: SessionSettings): string {
-  const opts = ['-c TimeZone=UTC', '-c DateStyle=ISO'];
-  if (o.statementTimeoutMs) opts.push(`-c statement_timeout=${o.statementTimeoutMs}`);
-  if (o.lockTimeoutMs) opts.push(`-c lock_timeout=${o.lockTimeoutMs}`);
-  return opts.join(' ');
 }

@@ -15,9 +15,9 @@ import { integerOverflow, sqlStateOf } from './db-errors.js';
 import { strategyFor } from './strategies/index.js';
 import { completeOverwrite, prepareOverwrite } from './strategies/overwrite.js';
 import { syncTable } from './table-sync.js';
-import { Transactions, type RetryOptions } from './transaction.js';
+import { Transactions, type RetryOptions, type TransactionSettings } from './transaction.js';
 
-export interface LoaderOptions extends RetryOptions {
+export interface LoaderOptions extends RetryOptions, TransactionSettings {
   connections: ConnectionFactory;
   parallelism: number;
   upsertStatement?: 'merge' | 'insert_on_conflict';

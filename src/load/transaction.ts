@@ -9,17 +9,40 @@ export interface RetryOptions {
   retryBackoffMs: number;
 }
 
+/** Settings every transaction of the target runs with. */
+export interface TransactionSettings {
+  statementTimeoutMs?: number;
+  lockTimeoutMs?: number;
+}
+
+/**
+ * The statement that opens every transaction: BEGIN and, in the same round trip, SET LOCAL of
+ * what the loads rely on: UTC for date-times without an offset, ISO date order, the timeouts.
+ * Transaction-scoped, so correctness never depends on a session's state (a pooler in
+ * transaction mode hands each transaction any server connection, with any role defaults).
+ */
+export function buildBeginSql(settings: TransactionSettings): string {
+  const parts = ['BEGIN', "SET LOCAL TimeZone = 'UTC'", "SET LOCAL DateStyle = 'ISO, MDY'"];
+  if (settings.statementTimeoutMs) parts.push(`SET LOCAL statement_timeout = ${Math.trunc(settings.statementTimeoutMs)}`);
+  if (settings.lockTimeoutMs) parts.push(`SET LOCAL lock_timeout = ${Math.trunc(settings.lockTimeoutMs)}`);
+  return parts.join('; ');
+}
+
 /**
  * Runs database work in transactions, retrying the whole unit on transient errors (connection
  * lost, deadlock, serialization failure, server restarting) with exponential backoff and
  * jitter. Every failure leaves as a TargetError that names the stream and table.
  */
 export class Transactions {
+  private readonly begin: string;
+
   constructor(
     private readonly pool: () => pg.Pool,
-    private readonly options: RetryOptions,
+    private readonly options: RetryOptions & TransactionSettings,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.begin = buildBeginSql(options);
+  }
 
   /** `work` inside BEGIN … COMMIT on one pooled connection; rolled back and retried as a whole. */
   async run<T>(what: string, ctx: BatchContext, work: (client: PoolClient) => Promise<T>): Promise<T> {
@@ -27,7 +50,7 @@ export class Transactions {
       const client = await this.pool().connect();
       let broken = false;
       try {
-        await client.query('BEGIN');
+        await client.query(this.begin);
         const result = await work(client);
         await client.query('COMMIT');
         return result;
