@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from '../log.js';
 import type { TableName } from '../schema/names.js';
-import { buildAlterColumnTypeSql, usingExpression } from '../sql/ddl.js';
+import { COLUMN_TYPE_SQL, buildAlterColumnTypeSql, usingExpression } from '../sql/ddl.js';
 import { DDL_LOCK_SQL, MERGE_MIN_SERVER_VERSION, SERVER_VERSION_SQL, UNIQUE_VIOLATION } from '../sql/dialect.js';
 import { buildActivateVersionDeleteSql, buildActivateVersionSoftDeleteSql, buildCopySql, buildCreateStagingSql, STAGING_TABLE } from '../sql/merge.js';
 import { qualified, quoteIdent } from '../sql/quote.js';
@@ -98,11 +98,15 @@ export class Loader implements LoadTarget {
         if (!overflow) throw e;
         const fitsBigint = /^-?\d+$/.test(overflow.value) && BigInt(overflow.value) >= -(2n ** 63n) && BigInt(overflow.value) < 2n ** 63n;
         const to = overflow.type !== 'bigint' && fitsBigint ? 'bigint' : 'numeric';
-        await this.tx.run('widen column', { stream: batch.stream, table: tableLabel(batch.table) }, async (client) => {
+        const widenedTo = await this.tx.run('widen column', { stream: batch.stream, table: tableLabel(batch.table) }, async (client) => {
           await client.query(DDL_LOCK_SQL);
-          await client.query(buildAlterColumnTypeSql(batch.table.schema, batch.table.table, overflow.column, to, usingExpression(overflow.column, to, 'cast')));
+          // an integer array column (bigint[]) widens to an array of the wider type
+          const current = await client.query<{ type: string }>(COLUMN_TYPE_SQL, [qualified(batch.table.schema, batch.table.table), overflow.column]);
+          const type = current.rows[0]?.type.endsWith('[]') ? `${to}[]` : to;
+          await client.query(buildAlterColumnTypeSql(batch.table.schema, batch.table.table, overflow.column, type, usingExpression(overflow.column, type, 'cast')));
+          return type;
         });
-        this.log.info({ stream: batch.stream, column: overflow.column, from: overflow.type, to, value: overflow.value }, 'widened column for a value beyond its range');
+        this.log.info({ stream: batch.stream, column: overflow.column, from: overflow.type, to: widenedTo, value: overflow.value }, 'widened column for a value beyond its range');
       }
     }
   }

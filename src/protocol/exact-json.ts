@@ -59,8 +59,9 @@ function fitsDouble(text: string): boolean {
   const n = Number(text);
   if (String(n) === text) return true;
   const digits = significantDigits(text);
-  // past the double range: Infinity, or 0 for a number that is not zero
-  if (!Number.isFinite(n) || (n === 0 && digits > 0)) return false;
+  // past the double range: Infinity, or 0 for a number that is not zero; a subnormal double
+  // (below 2^-1022) holds fewer than 15 digits (4e-324 reads as 5e-324)
+  if (!Number.isFinite(n) || (n === 0 && digits > 0) || (n !== 0 && Math.abs(n) < 2.2250738585072014e-308)) return false;
   return digits <= 15;
 }
 

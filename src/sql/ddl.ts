@@ -87,3 +87,6 @@ export function buildReleaseSavepointSql(name: string): string {
 export function buildRollbackToSavepointSql(name: string): string {
   return `ROLLBACK TO SAVEPOINT ${quoteIdent(name)}`;
 }
+
+/** One column's type ($1: the qualified table name, $2: the column). */
+export const COLUMN_TYPE_SQL = `SELECT format_type(a.atttypid, a.atttypmod) AS type FROM pg_attribute a WHERE a.attrelid = $1::regclass AND a.attname = $2 AND NOT a.attisdropped`;
