@@ -120,6 +120,20 @@ export interface TargetPostgresConfig {
    */
   flattening_max_depth?: number;
   /**
+   * The Singer SDK's stream maps, applied in the target before anything is written: {"<stream>": null (drop the stream) | {"__alias__": "new_name", "__source__": "stream to copy", "__filter__": "<expr>", "__key_properties__": [...] | null, "__else__": null (keep only mapped and key properties), "__schema__": {"<property>": <JSON Schema>}, "<property>": "<expr>" | null (drop it)}}. Stream names may be fnmatch patterns; a top-level "__else__": null drops every stream no map names. Expressions are the SDK's Python subset (see README: Stream maps); "__NULL__" may stand for null. Stream names elsewhere in the config (stream_overrides) are the mapped names.
+   */
+  stream_maps?: {
+    [k: string]: null | string | {};
+  };
+  /**
+   * Values stream-map expressions read as config, e.g. {"hash_seed": "..."} for md5(config['hash_seed'] + email).
+   */
+  stream_map_config?: {};
+  /**
+   * The SDK's Faker settings (seed, locale). Accepted for configs shared with SDK plugins; Faker's fake data is not supported in expressions (see README: Stream maps), so a map that calls fake.* is refused when its stream's SCHEMA arrives.
+   */
+  faker_config?: {};
+  /**
    * A stream's buffer is flushed (one transaction) when it holds this many rows. The default was picked by benchmark: 10,000 to 300,000 load a wide stream at the same speed, and smaller batches keep memory lower and state fresher.
    */
   batch_size_rows?: number;

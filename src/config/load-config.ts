@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import AjvModule from 'ajv';
 import { ConfigError } from '../errors.js';
+import { checkStreamMaps } from '../stream/maps/stream-maps.js';
 import { applyPeerSettings, isPeerSetting } from './peer-settings.js';
 import { configSchema, type ResolvedConfig } from './settings.js';
 
@@ -73,6 +74,12 @@ export function loadConfig(sources: string[], env: NodeJS.ProcessEnv = process.e
   return resolveConfig(merged);
 }
 
+/** Stream-map problems, when the setting has the right shape for the check. */
+function mapProblems(config: Record<string, unknown>): string[] {
+  const maps = config.stream_maps;
+  return maps !== null && typeof maps === 'object' && !Array.isArray(maps) ? checkStreamMaps(maps) : [];
+}
+
 export function resolveConfig(input: Record<string, unknown>): LoadedConfig {
   const schema = configSchema();
   const notices: string[] = [];
@@ -93,8 +100,10 @@ export function resolveConfig(input: Record<string, unknown>): LoadedConfig {
       const allowed = e.params && 'allowedValues' in e.params ? `: ${(e.params.allowedValues as unknown[]).join(', ')}` : '';
       return `${key} ${e.message}${allowed}`;
     });
-    throw new ConfigError(`invalid config: ${[...peers.problems, ...problems].join('; ')}`);
+    throw new ConfigError(`invalid config: ${[...peers.problems, ...mapProblems(config), ...problems].join('; ')}`);
   }
-  if (peers.problems.length) throw new ConfigError(`invalid config: ${peers.problems.join('; ')}`);
+  const problems = [...peers.problems, ...mapProblems(config)];
+  if (problems.length) throw new ConfigError(`invalid config: ${problems.join('; ')}`);
+  if (config.faker_config && Object.keys(config.faker_config).length) notices.push('faker_config has no effect: Faker fake data is not supported in stream maps (hash values with md5() or sha256() instead)');
   return { config: config as ResolvedConfig, notices };
 }

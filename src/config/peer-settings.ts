@@ -64,11 +64,6 @@ const peers: Record<string, Translate> = {
       o.problems.push('ssh_tunnel.enable is true, but connecting through an SSH tunnel is not supported yet, and connecting directly would bypass the bastion; remove ssh_tunnel or set ssh_tunnel.enable to false');
     }
   },
-  stream_maps: (v, _out, _input, o) => {
-    if (!isEmpty(v)) o.problems.push('stream_maps are not supported yet: records would load unmapped (unhashed, unfiltered, under their original names); remove stream_maps or apply them in the tap');
-  },
-  stream_map_config: () => undefined,
-  faker_config: () => undefined,
   flattening_separator: (v, _out, _input, o) => {
     if (v !== undefined && v !== null && v !== '__') o.problems.push(`flattening_separator ${JSON.stringify(v)} is not supported: flattened columns are named parent__child`);
   },

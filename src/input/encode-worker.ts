@@ -10,7 +10,7 @@ import { LineKind, type BlockResult, type ToWorker } from './worker-protocol.js'
  * back to the main thread as text, which runs it through the stage again and so reports it
  * exactly as without workers.
  */
-const pipelines = new Map<string, RecordPipeline>();
+const pipelines = new Map<string, RecordPipeline[]>();
 /** Rows go back as bytes; the main thread runs a line again from its own copy of the block. */
 const NO_SOURCE: LineSource = {
   again: () => {
@@ -69,8 +69,8 @@ function runBlock(seq: number, firstLine: number, lines: number, data: Uint8Arra
 }
 
 parentPort!.on('message', (msg: ToWorker) => {
-  if (msg.type === 'pipeline') {
-    pipelines.set(msg.spec.stream, new RecordPipeline(msg.spec));
+  if (msg.type === 'pipelines') {
+    pipelines.set(msg.source, msg.specs.map((spec) => new RecordPipeline(spec)));
     return;
   }
   const r = runBlock(msg.seq, msg.firstLine, msg.lines, msg.data);

@@ -3,9 +3,13 @@ import type { Message, RecordMessage } from '../protocol/messages.js';
 import { parseLine } from '../protocol/parse-line.js';
 import type { RecordPipeline } from '../stream/record-pipeline.js';
 
-/** The record pipelines of the streams known so far (the router's, or a worker's copy). */
+/**
+ * The record pipelines of the streams known so far (the router's, or a worker's copy), by input
+ * stream: one for a stream loaded as it comes, none for a stream a map drops, several for a
+ * stream maps split (`__source__`).
+ */
 export interface PipelineLookup {
-  get(stream: string): RecordPipeline | undefined;
+  get(stream: string): readonly RecordPipeline[] | undefined;
 }
 
 /** Where a row's line came from, to run it through the stage again (one per block of lines, not per row). */
@@ -14,28 +18,42 @@ export interface LineSource {
   again(index: number, line: number): LineItem;
 }
 
+/** A record's row for one (mapped) stream. */
+export interface RowOf {
+  stream: string;
+  /** The version of the stream's pipeline that encoded the row. */
+  version: number;
+  /** The CSV row: text on the main thread, UTF-8 bytes from an encode worker. */
+  row: string | Buffer;
+  key: string | undefined;
+  order: unknown;
+}
+
 /** A line after the line stage: what the router takes, from either reader. */
 export type LineItem =
   /** A RECORD the stream's pipeline (of `version`) turned into a row. */
-  | {
+  | (RowOf & {
       kind: 'row';
       line: number;
-      stream: string;
-      version: number;
-      /** The CSV row: text on the main thread, UTF-8 bytes from an encode worker. */
-      row: string | Buffer;
-      key: string | undefined;
-      order: unknown;
       /** Where to run the line again when its stream changed since it was encoded. */
       source: LineSource;
       index: number;
-    }
-  /** A RECORD its stream's pipeline rejected. */
-  | { kind: 'invalid'; line: number; message: RecordMessage; exact: boolean; error: InputError }
+    })
+  /** A RECORD stream maps turned into rows of several streams (main thread only). */
+  | { kind: 'rows'; line: number; rows: RowOf[]; source: LineSource; index: number }
+  /** A RECORD a pipeline rejected; `stream` is the (mapped) stream whose pipeline did. */
+  | { kind: 'invalid'; line: number; stream: string; message: RecordMessage; exact: boolean; error: InputError }
   /** Any other message (SCHEMA, STATE, ACTIVATE_VERSION, BATCH, a RECORD of an unknown stream). */
   | { kind: 'message'; line: number; message: Message }
   /** A blank line, or a message of an unknown type. */
   | { kind: 'skip'; line: number; ignoredType?: unknown };
+
+/** What the line stage knows of a RECORD's text (see parse-line.ts). */
+export interface RecordText {
+  exact: boolean;
+  mayHaveNul: boolean;
+  mayHaveSurrogate: boolean;
+}
 
 /**
  * The stage every line goes through, on the main thread or in an encode worker: parse, check
@@ -49,13 +67,41 @@ export function processLine(text: string, line: number, pipelines: PipelineLooku
   const message = parsed.message;
   if (message === null) return { kind: 'skip', line, ignoredType: parsed.ignoredType };
   if (message.type !== 'RECORD') return { kind: 'message', line, message };
-  const pipeline = pipelines.get(message.stream);
-  if (!pipeline) return { kind: 'message', line, message };
-  try {
-    const { row, key, order } = pipeline.run(message, line, parsed.exact, parsed.mayHaveNul, receivedAt, parsed.mayHaveSurrogate);
-    return { kind: 'row', line, stream: message.stream, version: pipeline.version, row, key, order, source, index };
-  } catch (e) {
-    if (!(e instanceof InputError)) throw e;
-    return { kind: 'invalid', line, message, exact: parsed.exact, error: e };
+  const list = pipelines.get(message.stream);
+  if (!list) return { kind: 'message', line, message };
+  return runRecord(message, parsed, line, list, receivedAt, source, index);
+}
+
+/** A RECORD through its stream's pipelines (a filtered record becomes a skip). */
+export function runRecord(message: RecordMessage, text: RecordText, line: number, list: readonly RecordPipeline[], receivedAt: string, source: LineSource, index: number): LineItem {
+  if (list.length === 1) {
+    // the common case, without the list of rows
+    const pipeline = list[0];
+    try {
+      const encoded = pipeline.run(message, line, text.exact, text.mayHaveNul, receivedAt, text.mayHaveSurrogate);
+      if (!encoded) return { kind: 'skip', line };
+      return { kind: 'row', line, stream: pipeline.stream, version: pipeline.version, row: encoded.row, key: encoded.key, order: encoded.order, source, index };
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      return { kind: 'invalid', line, stream: pipeline.stream, message, exact: text.exact, error: e };
+    }
   }
+  let rows: RowOf[] | undefined;
+  let first: RowOf | undefined;
+  for (const pipeline of list) {
+    let encoded;
+    try {
+      encoded = pipeline.run(message, line, text.exact, text.mayHaveNul, receivedAt, text.mayHaveSurrogate);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      return { kind: 'invalid', line, stream: pipeline.stream, message, exact: text.exact, error: e };
+    }
+    if (!encoded) continue;
+    const row: RowOf = { stream: pipeline.stream, version: pipeline.version, row: encoded.row, key: encoded.key, order: encoded.order };
+    if (!first) first = row;
+    else (rows ??= [first]).push(row);
+  }
+  if (rows) return { kind: 'rows', line, rows, source, index };
+  if (first) return { kind: 'row', line, ...first, source, index };
+  return { kind: 'skip', line };
 }

@@ -31,8 +31,8 @@ interface Pending {
 export function readParallel(input: Readable, accept: ItemSink, pipelines: PipelineSource, workers: number, maxLineBytes: number): InputReader {
   // a small young generation keeps the workers' memory down (and, as measured, their time too)
   const pool = Array.from({ length: workers }, () => new Worker(new URL('./encode-worker.js', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 4 } }));
-  pipelines.onPipeline = (spec) => {
-    const msg: ToWorker = { type: 'pipeline', spec };
+  pipelines.onPipelines = (source, specs) => {
+    const msg: ToWorker = { type: 'pipelines', source, specs };
     for (const w of pool) w.postMessage(msg);
   };
   const cutter = new LineCutter(maxLineBytes);
@@ -48,7 +48,7 @@ export function readParallel(input: Readable, accept: ItemSink, pipelines: Pipel
   let draining = false;
   let inputPaused = false;
   const end = inputEnd(input, onData, () => {
-    pipelines.onPipeline = undefined;
+    pipelines.onPipelines = undefined;
     for (const w of pool) void w.terminate();
   });
   const { finish } = end;

@@ -7,8 +7,8 @@ export type ItemSink = (item: LineItem) => void | Promise<void>;
 
 /** The record pipelines a reader runs lines through, and news of their changes (for workers). */
 export interface PipelineSource extends PipelineLookup {
-  /** Called with the spec of each pipeline built or rebuilt from now on. */
-  onPipeline: ((spec: PipelineSpec) => void) | undefined;
+  /** Called with an input stream's pipeline specs whenever one of them is built or rebuilt from now on. */
+  onPipelines: ((source: string, specs: PipelineSpec[]) => void) | undefined;
 }
 
 /** An input being read: serial or with encode workers, the same to its user. */

@@ -2,8 +2,8 @@ import type { PipelineSpec } from '../stream/record-pipeline.js';
 
 /** Messages to an encode worker. */
 export type ToWorker =
-  /** Build (or rebuild) a stream's record pipeline. */
-  | { type: 'pipeline'; spec: PipelineSpec }
+  /** Build (or rebuild) an input stream's record pipelines (one per mapped stream, none when dropped). */
+  | { type: 'pipelines'; source: string; specs: PipelineSpec[] }
   /** A block of whole lines to run through the line stage; `data` comes back in the result. */
   | { type: 'block'; seq: number; firstLine: number; lines: number; data: Uint8Array };
 

@@ -1,17 +1,24 @@
 import type { RouteContext } from './context.js';
 import { completeOverwrite } from './overwrite-cycle.js';
+import type { StreamSink } from './sinks.js';
 
 /**
  * ACTIVATE_VERSION: after the stream's earlier records, rows of older table versions are
- * deleted (hard_delete) or marked deleted; for overwrite it ends the cycle.
+ * deleted (hard_delete) or marked deleted; for overwrite it ends the cycle. Under stream maps
+ * it applies to every stream the input stream loads into.
  */
 export function onActivateVersion(r: RouteContext, stream: string, version: number, line: number, seq: number): void {
-  const sink = r.streams.get(stream);
   if (!r.config.activate_version) return;
-  if (!sink) {
+  const names = r.outputs.get(stream);
+  if (!names) {
     r.log.warn({ stream, line, version }, 'ACTIVATE_VERSION for a stream without a SCHEMA yet: nothing to do');
     return;
   }
+  for (const name of names) activate(r, r.streams.get(name)!, version, line, seq);
+}
+
+function activate(r: RouteContext, sink: StreamSink, version: number, line: number, seq: number): void {
+  const stream = sink.name;
   if (sink.plan.overwrite) {
     if (sink.overwrite?.records) completeOverwrite(r, sink);
     return;

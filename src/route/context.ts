@@ -32,8 +32,10 @@ export interface RouteContext {
   readonly metrics: RunMetrics;
   /** The next pipeline version (every build of a stream's pipeline gets a new one). */
   nextVersion(): number;
-  /** A stream's sink was built or rebuilt: readers (and their workers) learn its pipeline. */
-  announce(sink: StreamSink): void;
+  /** The (mapped) streams each input stream loads into; empty when stream maps drop it. */
+  readonly outputs: Map<string, string[]>;
+  /** An input stream's sinks were built or rebuilt: readers (and their workers) learn its pipelines. */
+  announce(source: string): void;
   /** Table sync, its failure ending the run. */
   sync(request: SyncRequest): Promise<SyncResult>;
   /** Writes the states the committed records now allow. */

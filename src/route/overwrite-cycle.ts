@@ -15,11 +15,11 @@ export async function startOverwrite(r: RouteContext, sink: StreamSink, seq: num
   } catch (e) {
     throw r.batcher.lanes.fail(e as Error);
   }
-  const next = await buildSink(r, sink.plan, sink.schema, sink.schemaKey, fresh, sink);
+  const next = await buildSink(r, sink.plan, sink.schema, sink.schemaKey, fresh, sink.origin, sink);
   next.overwrite = { live, hold: seq, records: 0 };
   next.holds.push(seq);
   r.streams.set(sink.name, next);
-  r.announce(next);
+  r.announce(next.origin.source);
 }
 
 /** Ends a cycle (ACTIVATE_VERSION, end of input): the fresh table replaces the live one after the stream's earlier batches. */

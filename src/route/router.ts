@@ -1,7 +1,7 @@
 import { Batcher } from '../batch/batcher.js';
 import type { ResolvedConfig } from '../config/settings.js';
 import { InputError } from '../errors.js';
-import type { LineItem } from '../input/line-stage.js';
+import type { LineItem, RowOf } from '../input/line-stage.js';
 import type { PipelineSource } from '../input/reader.js';
 import type { LoadTarget, SyncRequest, SyncResult } from '../load/batch.js';
 import type { Logger } from '../log.js';
@@ -32,7 +32,10 @@ export class Router implements RouteContext, PipelineSource {
   readonly counts: RunCounts = { records: 0, batches: 0, states: 0, stale: 0, skipped: 0, deadLettered: 0 };
   readonly run: RunInfo;
   readonly now = isoClock();
-  onPipeline: ((spec: PipelineSpec) => void) | undefined;
+  onPipelines: ((source: string, specs: PipelineSpec[]) => void) | undefined;
+  /** The (mapped) streams each input stream loads into, by input stream; empty when maps drop it. */
+  readonly outputs = new Map<string, string[]>();
+  private readonly pipelines = new Map<string, RecordPipeline[]>();
   private readonly watermark = new StateWatermark();
   /** The sequence number of the last item taken. */
   private seq = 0;
@@ -57,9 +60,9 @@ export class Router implements RouteContext, PipelineSource {
     this.batcher = new Batcher(limits, target, () => this.releaseStates(), (batch, seconds, counts) => metrics.batch(batch.stream, seconds, counts));
   }
 
-  /** The stream's current record pipeline (readers run lines through it). */
-  get(stream: string): RecordPipeline | undefined {
-    return this.streams.get(stream)?.pipeline;
+  /** An input stream's current record pipelines (readers run lines through them). */
+  get(stream: string): readonly RecordPipeline[] | undefined {
+    return this.pipelines.get(stream);
   }
 
   /** Takes the next input item; returns a promise when reading must wait (schema change, memory bound). */
@@ -76,8 +79,10 @@ export class Router implements RouteContext, PipelineSource {
     switch (item.kind) {
       case 'row':
         return this.onRow(item, seq);
+      case 'rows':
+        return this.onRows(item, seq);
       case 'invalid':
-        return reject(this, this.streams.get(item.message.stream)!, item, seq);
+        return reject(this, this.streams.get(item.stream)!, item, seq);
       case 'message':
         return this.onMessage(item.message, item.line, seq);
     }
@@ -89,13 +94,29 @@ export class Router implements RouteContext, PipelineSource {
     // encoded by a worker before the stream changed: run the line again with its current pipeline
     if (!sink || sink.pipeline.version !== item.version) return this.again(item, seq);
     this.counts.records++;
-    sink.stats.records++;
-    if (sink.overwrite) sink.overwrite.records++;
-    if (!this.batcher.add(sink, item.row, seq, item.line, item.key, item.order)) this.counts.stale++;
+    this.addRow(sink, item, seq, item.line);
     if (this.batcher.overMemory) return this.batcher.waitForSpace();
   }
 
-  private again(item: Extract<LineItem, { kind: 'row' }>, seq: number): void | Promise<void> {
+  /** One record mapped into several streams: one sequence number, a row in each stream. */
+  private onRows(item: Extract<LineItem, { kind: 'rows' }>, seq: number): void | Promise<void> {
+    for (const row of item.rows) {
+      const sink = this.streams.get(row.stream);
+      if (sink?.plan.overwrite && !sink.overwrite) return startOverwrite(this, sink, seq).then(() => this.again(item, seq));
+      if (!sink || sink.pipeline.version !== row.version) return this.again(item, seq);
+    }
+    this.counts.records++;
+    for (const row of item.rows) this.addRow(this.streams.get(row.stream)!, row, seq, item.line);
+    if (this.batcher.overMemory) return this.batcher.waitForSpace();
+  }
+
+  private addRow(sink: StreamSink, row: RowOf, seq: number, line: number): void {
+    sink.stats.records++;
+    if (sink.overwrite) sink.overwrite.records++;
+    if (!this.batcher.add(sink, row.row, seq, line, row.key, row.order)) this.counts.stale++;
+  }
+
+  private again(item: Extract<LineItem, { kind: 'row' | 'rows' }>, seq: number): void | Promise<void> {
     const next = item.source.again(item.index, item.line);
     return next.kind === 'skip' ? undefined : this.route(next, seq);
   }
@@ -122,8 +143,10 @@ export class Router implements RouteContext, PipelineSource {
     return ++this.versions;
   }
 
-  announce(sink: StreamSink): void {
-    this.onPipeline?.(sink.pipeline.spec);
+  announce(source: string): void {
+    const list = (this.outputs.get(source) ?? []).map((name) => this.streams.get(name)!.pipeline);
+    this.pipelines.set(source, list);
+    this.onPipelines?.(source, list.map((p) => p.spec));
   }
 
   async sync(request: SyncRequest): Promise<SyncResult> {

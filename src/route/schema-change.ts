@@ -1,36 +1,62 @@
-import { InputError } from '../errors.js';
+import { ConfigError, InputError } from '../errors.js';
 import type { SchemaMessage } from '../protocol/messages.js';
+import { mapStreams, StreamMapError, type MappedStream } from '../stream/maps/stream-maps.js';
 import { compileValidator } from '../stream/validator.js';
 import type { TableName } from '../schema/names.js';
 import { strategyFor } from '../load/strategies/index.js';
 import { planStream, type StreamPlan } from '../stream/stream-plan.js';
 import type { RouteContext } from './context.js';
-import { buildStreamSink, type StreamSink } from './sinks.js';
+import { buildStreamSink, type StreamOrigin, type StreamSink } from './sinks.js';
 
 /**
- * SCHEMA: plans the stream, brings its table in line (create, add, widen, move the key) and
- * (re)builds its sink and record pipeline. A changed schema first drains the stream's buffered
- * and in-flight rows, which were encoded for the old table. An unchanged schema does nothing.
+ * SCHEMA: applies the stream maps (the input stream becomes none, one or several streams),
+ * then for each stream plans it, brings its table in line (create, add, widen, move the key)
+ * and (re)builds its sink and record pipeline. A changed schema first drains the stream's
+ * buffered and in-flight rows, which were encoded for the old table. An unchanged schema does
+ * nothing.
  */
 export async function onSchema(r: RouteContext, message: SchemaMessage, line: number): Promise<void> {
-  const stream = message.stream;
+  const source = message.stream;
   const schemaKey = JSON.stringify([message.schema, message.key_properties, message.bookmark_properties]);
-  const existing = r.streams.get(stream);
-  if (existing && existing.schemaKey === schemaKey) return;
-  const plan = planStream(r.config, message, line);
+  const known = r.outputs.get(source);
+  if (known && known.every((name) => r.streams.get(name)?.schemaKey === schemaKey)) return;
+  const outputs = mappedStreams(r, message, line);
   if (r.config.validate_records) checkSchema(message, line);
-  if (plan.notice && !existing) r.log.warn({ stream }, plan.notice);
-  if (existing) {
-    r.log.info({ stream, line }, 'Schema has changed for stream; draining its buffer before evolving the table');
-    r.batcher.flush(existing);
-    await existing.chain;
-    if (r.batcher.lanes.fatal) throw r.batcher.lanes.fatal;
+  const plans = outputs.map((out) => ({ out, plan: planStream(r.config, out.message, line) }));
+  if (!known && outputs.length === 0) r.log.info({ stream: source }, 'stream maps drop this stream: its records are not loaded');
+  for (const { out, plan } of plans) {
+    const existing = r.streams.get(out.stream);
+    if (plan.notice && !existing) r.log.warn({ stream: out.stream }, plan.notice);
+    if (existing) {
+      r.log.info({ stream: out.stream, line }, 'Schema has changed for stream; draining its buffer before evolving the table');
+      r.batcher.flush(existing);
+      await existing.chain;
+      if (r.batcher.lanes.fatal) throw r.batcher.lanes.fatal;
+    }
+    const origin: StreamOrigin = { source, schema: message.schema, ...(out.map ? { map: out.map } : {}) };
+    const table = existing?.overwrite ? existing.table : plan.table;
+    const sink = await buildSink(r, plan, out.message, schemaKey, table, origin, existing);
+    r.streams.set(out.stream, sink);
+    r.batcher.register(sink);
   }
-  const table = existing?.overwrite ? existing.table : plan.table;
-  const sink = await buildSink(r, plan, message, schemaKey, table, existing);
-  r.streams.set(stream, sink);
-  r.batcher.register(sink);
-  r.announce(sink);
+  r.outputs.set(source, outputs.map((o) => o.stream));
+  r.announce(source);
+}
+
+/** The streams the SCHEMA becomes under stream_maps; a map that cannot apply is a config error naming stream and property. */
+function mappedStreams(r: RouteContext, message: SchemaMessage, line: number): MappedStream[] {
+  let outputs: MappedStream[];
+  try {
+    outputs = mapStreams(r.config.stream_maps as Record<string, unknown> | undefined, r.config.stream_map_config, message);
+  } catch (e) {
+    if (e instanceof StreamMapError) throw new ConfigError(`line ${line}: ${e.message}`);
+    throw e;
+  }
+  for (const out of outputs) {
+    const other = [...r.outputs].find(([src, names]) => src !== message.stream && names.includes(out.stream));
+    if (other) throw new ConfigError(`line ${line}: stream maps load streams ${JSON.stringify(other[0])} and ${JSON.stringify(message.stream)} both into stream ${JSON.stringify(out.stream)}; give one of them another __alias__`);
+  }
+  return outputs;
 }
 
 /** A schema its records cannot be validated against is an input error now, before any table is made (exit 65, never 70). */
@@ -43,8 +69,8 @@ function checkSchema(message: SchemaMessage, line: number): void {
 }
 
 /** Syncs the table with the plan and the load strategy's needs, then (re)builds the stream's sink. */
-export async function buildSink(r: RouteContext, plan: StreamPlan, message: SchemaMessage, schemaKey: string, table: TableName, previous?: StreamSink): Promise<StreamSink> {
+export async function buildSink(r: RouteContext, plan: StreamPlan, message: SchemaMessage, schemaKey: string, table: TableName, origin: StreamOrigin, previous?: StreamSink): Promise<StreamSink> {
   const needs = strategyFor(plan.merge).tableNeeds(plan.keys);
   const sync = await r.sync({ stream: plan.stream, table, columns: plan.columns, ...needs });
-  return buildStreamSink(r.config, plan, message, schemaKey, table, sync, r.nextVersion(), r.run, r.metrics.stream(plan.stream), previous);
+  return buildStreamSink(r.config, plan, message, schemaKey, table, sync, r.nextVersion(), r.run, r.metrics.stream(plan.stream), origin, previous);
 }

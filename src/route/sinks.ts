@@ -3,7 +3,8 @@ import { StreamBuffer } from '../batch/stream-buffer.js';
 import { newLane } from '../batch/load-lanes.js';
 import type { Sink } from '../batch/batcher.js';
 import type { SyncResult } from '../load/batch.js';
-import type { SchemaMessage } from '../protocol/messages.js';
+import type { JsonSchema, SchemaMessage } from '../protocol/messages.js';
+import type { MapSpec } from '../stream/maps/stream-maps.js';
 import { columnOfProperty } from '../schema/columns.js';
 import type { TableName } from '../schema/names.js';
 import { RecordPipeline } from '../stream/record-pipeline.js';
@@ -20,8 +21,16 @@ export interface StreamSink extends Sink {
   stats: StreamStats;
   /** The stream's record pipeline; its version is bumped on every rebuild. */
   pipeline: RecordPipeline;
+  /** Where the stream's records come from: the input stream, its schema as sent (records are validated against it) and the stream map. */
+  origin: StreamOrigin;
   /** overwrite: the table the fresh one replaces, the sequence its states wait behind, records so far. */
   overwrite?: { live: TableName; hold: number; records: number };
+}
+
+export interface StreamOrigin {
+  source: string;
+  schema: JsonSchema;
+  map?: MapSpec;
 }
 
 /** Run-wide values every stream's pipeline and buffer need. */
@@ -45,6 +54,7 @@ export function buildStreamSink(
   version: number,
   run: RunInfo,
   stats: StreamStats,
+  origin: StreamOrigin,
   previous?: StreamSink,
 ): StreamSink {
   const columns = sync.columns.map((c) => ({ ...c, actualType: sync.types.get(c.name) ?? c.pgType }));
@@ -54,7 +64,7 @@ export function buildStreamSink(
   const pipeline = new RecordPipeline({
     stream: plan.stream,
     version,
-    schema: message.schema,
+    schema: origin.schema,
     keys: plan.keys,
     columns: encoded,
     validate: config.validate_records,
@@ -62,6 +72,8 @@ export function buildStreamSink(
     keyIdentity: plan.merge === 'upsert',
     bookmark: plan.bookmark,
     syncStartedAt: run.syncStartedAt,
+    source: origin.source,
+    ...(origin.map ? { map: origin.map } : {}),
   });
   // stamped columns lead each row, in STAMPED_COLUMNS order
   const stampOrder = STAMPED_COLUMNS.filter((m) => stamped.some((c) => c.metadata === m)).map((m) => stamped.find((c) => c.metadata === m)!.name);
@@ -81,6 +93,7 @@ export function buildStreamSink(
     schema: message,
     pipeline,
     stats,
+    origin,
   };
   const buffer = () => new StreamBuffer(stampOrder.length ? { stamp: { sequenceBase: run.sequenceBase } } : {});
   if (previous) return Object.assign(previous, fields, previous.buffer.size === 0 ? { buffer: buffer() } : {});

@@ -3,6 +3,8 @@ import { InputError } from '../errors.js';
 import { stringifyExact, toPlainNumbers } from '../protocol/exact-json.js';
 import type { JsonSchema, RecordMessage } from '../protocol/messages.js';
 import type { ColumnSpec } from '../schema/columns.js';
+import { compileMapTransform, type MapTransform } from './maps/map-transform.js';
+import type { MapSpec } from './maps/stream-maps.js';
 import { findLoneSurrogate, findNul, stripNul } from './nul.js';
 import { recordMeta } from './record-metadata.js';
 import { compileRowEncoder, propertyReader, type RowEncoder } from './row-encoder.js';
@@ -28,6 +30,10 @@ export interface PipelineSpec {
   bookmark?: string;
   /** The run's start (epoch milliseconds) as text, for _sdc_sync_started_at. */
   syncStartedAt: string;
+  /** The input stream whose records this pipeline takes (differs from `stream` under a stream map's alias or __source__). */
+  source: string;
+  /** The stream map applied after validation (validation reads `schema`, the record as the tap sent it). */
+  map?: MapSpec;
 }
 
 /** A record after the pipeline: its CSV row, key identity and order value. */
@@ -40,14 +46,8 @@ export interface EncodedRecord {
 }
 
 /**
- * A step between validation and encoding that may change the record (stream maps plug in
- * here); compiled once per schema like the rest of the pipeline.
- */
-export type RecordTransform = (record: Record<string, unknown>, line: number) => Record<string, unknown>;
-
-/**
  * The one record path, compiled once per stream schema and run for every record by whichever
- * thread reads it: NUL handling, validation, transforms, key extraction, metadata and CSV
+ * thread reads it: NUL handling, validation, the stream map, key extraction, metadata and CSV
  * encoding. The same spec gives the same bytes on every thread.
  */
 export class RecordPipeline {
@@ -58,11 +58,9 @@ export class RecordPipeline {
   private readonly encodeRow: RowEncoder;
   private readonly keyReaders: Array<(record: Record<string, unknown>) => unknown>;
   private readonly readOrder: ((record: Record<string, unknown>) => unknown) | undefined;
+  private readonly map: MapTransform | undefined;
 
-  constructor(
-    readonly spec: PipelineSpec,
-    private readonly transforms: readonly RecordTransform[] = [],
-  ) {
+  constructor(readonly spec: PipelineSpec) {
     this.stream = spec.stream;
     this.version = spec.version;
     this.columns = spec.columns;
@@ -70,10 +68,14 @@ export class RecordPipeline {
     this.encodeRow = compileRowEncoder(spec.columns);
     this.keyReaders = spec.keys.map(propertyReader);
     this.readOrder = spec.bookmark ? propertyReader(spec.bookmark) : undefined;
+    this.map = spec.map ? compileMapTransform(spec.map, spec.stream) : undefined;
   }
 
-  /** Runs a RECORD through the pipeline; an invalid record is an InputError naming its line. */
-  run(message: RecordMessage, line: number, exact: boolean, mayHaveNul: boolean, receivedAt: string, mayHaveSurrogate = false): EncodedRecord {
+  /**
+   * Runs a RECORD through the pipeline; an invalid record is an InputError naming its line.
+   * undefined when the stream map's filter drops the record.
+   */
+  run(message: RecordMessage, line: number, exact: boolean, mayHaveNul: boolean, receivedAt: string, mayHaveSurrogate = false): EncodedRecord | undefined {
     let record = message.record;
     if (mayHaveNul) this.handleNul(record, line);
     if (mayHaveSurrogate) {
@@ -89,7 +91,13 @@ export class RecordPipeline {
     if (this.validator && !this.validator(exact ? toPlainNumbers(record) : record)) {
       throw new InputError(`record does not match the stream's schema: ${describeErrors(this.validator)}`, { line, stream: this.stream });
     }
-    for (const transform of this.transforms) record = transform(record, line);
+    if (this.map) {
+      const flags = { value: exact };
+      const mapped = this.map(record, line, flags);
+      if (mapped === null) return undefined;
+      record = mapped;
+      exact = flags.value;
+    }
     const key = this.keyOf(record, line);
     const order = this.readOrder?.(record);
     return { row: this.encodeRow(record, recordMeta(message, receivedAt, this.spec.syncStartedAt), exact), key, order };

@@ -17,8 +17,9 @@ const pipeline = new RecordPipeline({
   sanitizeNul: false,
   keyIdentity: true,
   syncStartedAt: '1700000000000',
+  source: 's',
 });
-const pipelines = new Map([['s', pipeline]]);
+const pipelines = new Map([['s', [pipeline]]]);
 const at = '2024-01-01T00:00:00.000Z';
 const source: LineSource = { again: (_i, line) => run(again, line) };
 let again = '';

@@ -88,10 +88,6 @@ describe('peer settings: refused where ignoring them would change the data or th
     expect(refusal({ ssh_tunnel: { enable: true, host: 'bastion', username: 'u' } })).toContain('ssh_tunnel.enable is true, but connecting through an SSH tunnel is not supported yet');
   });
 
-  it('stream_maps (e.g. hashing PII)', () => {
-    expect(refusal({ stream_maps: { users: { email: 'md5(email)' } } })).toContain('stream_maps are not supported yet: records would load unmapped');
-  });
-
   it('schema_mapping and select grants (pipelinewise)', () => {
     expect(refusal({ schema_mapping: { src: { target_schema: 'dst' } } })).toContain('schema_mapping (pipelinewise) is not supported yet');
     expect(refusal({ default_target_schema_select_permission: 'readers' })).toContain('default_target_schema_select_permission is not supported yet');
@@ -105,8 +101,8 @@ describe('peer settings: refused where ignoring them would change the data or th
   });
 
   it('reports every problem at once', () => {
-    const message = refusal({ stream_maps: { a: null }, ssh_tunnel: { enable: 'true' }, batch_size_rows: 'many' });
-    expect(message).toContain('stream_maps');
+    const message = refusal({ stream_maps: { a: 'drop' }, ssh_tunnel: { enable: 'true' }, batch_size_rows: 'many' });
+    expect(message).toContain('stream_maps.a: a stream map is null, "__NULL__" or an object, not the string "drop"');
     expect(message).toContain('ssh_tunnel');
     expect(message).toContain('batch_size_rows');
   });

@@ -1,0 +1,284 @@
+import { createHash } from 'node:crypto';
+import { ExactNumber, parseJsonLine } from '../../protocol/exact-json.js';
+import { parseIsoDate, strftime, strptime } from './py-datetime.js';
+import { floatRepr, isoformat, MAX_SEQUENCE, numeric, PyDate, PyError, pyCompare, pyRepr, pyStr, toPy, truthy, typeName } from './py-values.js';
+
+/**
+ * The functions, modules and methods stream-map expressions may call: the SDK's (simpleeval's
+ * int, float, str, plus md5, datetime, bool, json) and a few documented additions (len,
+ * sha256, abs, min, max, round, lower-level string methods). Nothing else is reachable.
+ */
+
+export type PyFunction = (args: unknown[]) => unknown;
+
+/** A module (datetime, datetime.datetime, json): attribute access reaches only its members. */
+export class PyModule {
+  constructor(
+    readonly name: string,
+    readonly members: Record<string, PyFunction | PyModule>,
+  ) {}
+}
+
+const arity = (name: string, args: unknown[], min: number, max = min) => {
+  if (args.length < min || args.length > max) {
+    throw new PyError('TypeError', `${name}() takes ${min === max ? min : `${min} to ${max}`} argument${max === 1 ? '' : 's'} (${args.length} given)`);
+  }
+};
+const str = (name: string, v: unknown): string => {
+  if (typeof v !== 'string') throw new PyError('TypeError', `${name} needs a str, not '${typeName(v)}'`);
+  return v;
+};
+
+const INT_TEXT = /^\s*[+-]?\d(?:_?\d)*\s*$/;
+const FLOAT_TEXT = /^\s*[+-]?(?:(?:\d(?:_?\d)*)?\.?\d(?:_?\d)*(?:[eE][+-]?\d+)?|\d(?:_?\d)*\.|nan|inf|infinity)\s*$/i;
+
+function toInt(args: unknown[]): unknown {
+  arity('int', args, 1);
+  const v = args[0];
+  if (typeof v === 'bigint') return v;
+  if (typeof v === 'boolean') return v ? 1n : 0n;
+  if (typeof v === 'number' || v instanceof ExactNumber) {
+    const n = Number(v);
+    if (!Number.isFinite(n)) throw new PyError('ValueError', `cannot convert float ${floatRepr(n)} to integer`);
+    return v instanceof ExactNumber ? BigInt(v.text.replace(/[.eE].*$/, '')) : BigInt(Math.trunc(n));
+  }
+  if (typeof v === 'string' && INT_TEXT.test(v)) return BigInt(v.trim().replace(/_/g, ''));
+  throw new PyError(typeof v === 'string' ? 'ValueError' : 'TypeError', `invalid literal for int(): ${pyRepr(v)}`);
+}
+
+function toFloat(args: unknown[]): unknown {
+  arity('float', args, 1);
+  const v = args[0];
+  const n = numeric(v);
+  if (n !== undefined) return Number(n);
+  if (typeof v === 'string' && FLOAT_TEXT.test(v)) {
+    const t = v.trim().replace(/_/g, '').toLowerCase();
+    if (t.endsWith('nan')) return NaN;
+    if (t.endsWith('inf') || t.endsWith('infinity')) return t.startsWith('-') ? -Infinity : Infinity;
+    return Number(t);
+  }
+  throw new PyError(typeof v === 'string' ? 'ValueError' : 'TypeError', `could not convert to float: ${pyRepr(v)}`);
+}
+
+function length(args: unknown[]): unknown {
+  arity('len', args, 1);
+  const v = args[0];
+  if (typeof v === 'string') {
+    let n = 0;
+    for (const _ of v) n++;
+    return BigInt(n);
+  }
+  if (Array.isArray(v)) return BigInt(v.length);
+  if (v !== null && typeof v === 'object' && !(v instanceof PyDate) && !(v instanceof ExactNumber)) return BigInt(Object.keys(v).length);
+  throw new PyError('TypeError', `object of type '${typeName(v)}' has no len()`);
+}
+
+const digest = (algorithm: string) => (args: unknown[]) => {
+  arity(algorithm, args, 1);
+  return createHash(algorithm).update(str(`${algorithm}()`, args[0]), 'utf8').digest('hex');
+};
+
+function extreme(name: string, sign: number): PyFunction {
+  return (args) => {
+    const items = args.length === 1 && Array.isArray(args[0]) ? (args[0] as unknown[]).map(toPy) : args;
+    if (items.length === 0) throw new PyError('ValueError', `${name}() arg is an empty sequence`);
+    return items.reduce((best, v) => (pyCompare(v, best, name === 'min' ? '<' : '>') * sign > 0 ? v : best));
+  };
+}
+
+function round(args: unknown[]): unknown {
+  arity('round', args, 1, 2);
+  const x = numeric(args[0]);
+  if (x === undefined) throw new PyError('TypeError', `type ${typeName(args[0])} doesn't define __round__`);
+  if (typeof x === 'bigint') return x;
+  if (args.length === 2 && args[1] !== null) {
+    const n = numeric(args[1]);
+    if (typeof n !== 'bigint') throw new PyError('TypeError', 'round() needs an integer number of digits');
+    return Number(x.toFixed(Math.max(0, Math.min(100, Number(n)))));
+  }
+  // round half to even, as Python does
+  const f = Math.floor(x);
+  const diff = x - f;
+  return BigInt(diff > 0.5 || (diff === 0.5 && f % 2 !== 0) ? f + 1 : f);
+}
+
+/** Python's json.dumps with its defaults: ", " and ": " separators, non-ASCII escaped. */
+export function jsonDumps(v: unknown): string {
+  if (v === null) return 'null';
+  if (v === true || v === false) return String(v);
+  if (typeof v === 'bigint') return v.toString();
+  if (v instanceof ExactNumber) return v.text;
+  if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : !Number.isFinite(v) ? (v > 0 ? 'Infinity' : '-Infinity') : floatRepr(v);
+  if (typeof v === 'string') return JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (Array.isArray(v)) return `[${v.map((x) => jsonDumps(toPy(x))).join(', ')}]`;
+  if (v instanceof PyDate) throw new PyError('TypeError', `Object of type ${typeName(v)} is not JSON serializable`);
+  return `{${Object.entries(v as object)
+    .map(([k, x]) => `${jsonDumps(k)}: ${jsonDumps(toPy(x))}`)
+    .join(', ')}}`;
+}
+
+function jsonLoads(args: unknown[]): unknown {
+  arity('json.loads', args, 1);
+  try {
+    return toPy(parseJsonLine(str('json.loads()', args[0])).value);
+  } catch (e) {
+    if (e instanceof PyError) throw e;
+    throw new PyError('JSONDecodeError', (e as Error).message);
+  }
+}
+
+const fromIso = (dateOnly: boolean) => (args: unknown[]) => {
+  arity('fromisoformat', args, 1);
+  return parseIsoDate(str('fromisoformat()', args[0]), dateOnly);
+};
+
+export const DATETIME = new PyModule('datetime', {
+  datetime: new PyModule('datetime.datetime', {
+    fromisoformat: fromIso(false),
+    strptime: (args) => {
+      arity('strptime', args, 2);
+      return strptime(str('strptime()', args[0]), str('strptime()', args[1]));
+    },
+  }),
+  date: new PyModule('datetime.date', { fromisoformat: fromIso(true) }),
+});
+
+export const JSON_MODULE = new PyModule('json', {
+  dumps: (args) => (arity('json.dumps', args, 1), jsonDumps(args[0])),
+  loads: jsonLoads,
+});
+
+/** Names an expression can call or read besides the record's properties. */
+export const FUNCTIONS: Record<string, PyFunction | PyModule> = {
+  int: toInt,
+  float: toFloat,
+  str: (args) => (args.length === 0 ? '' : (arity('str', args, 1), pyStr(args[0]))),
+  bool: (args) => (args.length === 0 ? false : (arity('bool', args, 1), truthy(args[0]))),
+  len: length,
+  md5: digest('md5'),
+  sha256: digest('sha256'),
+  abs: (args) => {
+    arity('abs', args, 1);
+    const x = numeric(args[0]);
+    if (x === undefined) throw new PyError('TypeError', `bad operand type for abs(): '${typeName(args[0])}'`);
+    return typeof x === 'bigint' ? (x < 0n ? -x : x) : Math.abs(x);
+  },
+  min: extreme('min', 1),
+  max: extreme('max', 1),
+  round,
+  datetime: DATETIME,
+  json: JSON_MODULE,
+};
+
+const WHITESPACE = ' \t\n\r\x0b\x0c';
+
+function stripChars(s: string, chars: unknown, left: boolean, right: boolean): string {
+  const set = chars === null || chars === undefined ? WHITESPACE : str('strip()', chars);
+  let a = 0;
+  let b = s.length;
+  while (left && a < b && set.includes(s[a])) a++;
+  while (right && b > a && set.includes(s[b - 1])) b--;
+  return s.slice(a, b);
+}
+
+function split(s: string, sep: unknown, maxsplit: unknown): string[] {
+  const max = maxsplit === undefined || maxsplit === null ? -1 : Number(numeric(maxsplit) ?? -1);
+  const out: string[] = [];
+  if (sep === undefined || sep === null) {
+    let rest = s.replace(/^\s+/, '');
+    while (rest.length) {
+      if (max >= 0 && out.length === max) return [...out, rest];
+      const m = /\s+/.exec(rest);
+      if (!m) return [...out, rest];
+      out.push(rest.slice(0, m.index));
+      rest = rest.slice(m.index + m[0].length);
+    }
+    return out;
+  }
+  const d = str('split()', sep);
+  if (d === '') throw new PyError('ValueError', 'empty separator');
+  let at = 0;
+  for (let i = s.indexOf(d); i >= 0 && (max < 0 || out.length < max); i = s.indexOf(d, at)) {
+    out.push(s.slice(at, i));
+    at = i + d.length;
+  }
+  out.push(s.slice(at));
+  if (out.length > MAX_SEQUENCE) throw new PyError('MemoryError', `a result longer than ${MAX_SEQUENCE} is not allowed in a stream map`);
+  return out;
+}
+
+type Method = (self: never, args: unknown[]) => unknown;
+
+const STR_METHODS: Record<string, Method> = {
+  lower: (s: string) => s.toLowerCase(),
+  upper: (s: string) => s.toUpperCase(),
+  strip: (s: string, a) => stripChars(s, a[0], true, true),
+  lstrip: (s: string, a) => stripChars(s, a[0], true, false),
+  rstrip: (s: string, a) => stripChars(s, a[0], false, true),
+  split: (s: string, a) => split(s, a[0], a[1]),
+  replace: (s: string, a) => {
+    const [from, to] = [str('replace()', a[0]), str('replace()', a[1])];
+    const count = a[2] === undefined ? -1 : Number(numeric(a[2]) ?? -1);
+    const parts = split(s, from === '' ? undefined : from, count);
+    if (from === '') return s.split('').join(to);
+    const out = parts.join(to);
+    if (out.length > MAX_SEQUENCE) throw new PyError('MemoryError', `a result longer than ${MAX_SEQUENCE} is not allowed in a stream map`);
+    return out;
+  },
+  startswith: (s: string, a) => s.startsWith(str('startswith()', a[0])),
+  endswith: (s: string, a) => s.endsWith(str('endswith()', a[0])),
+  title: (s: string) => s.toLowerCase().replace(/(^|[^A-Za-z])([a-z])/g, (_m, p: string, c: string) => p + c.toUpperCase()),
+  capitalize: (s: string) => s.charAt(0).toUpperCase() + s.slice(1).toLowerCase(),
+  find: (s: string, a) => BigInt(s.indexOf(str('find()', a[0]))),
+  count: (s: string, a) => BigInt(split(s, str('count()', a[0]), -1).length - 1),
+  join: (s: string, a) => {
+    if (!Array.isArray(a[0])) throw new PyError('TypeError', 'join() needs a list of strings');
+    return (a[0] as unknown[]).map((x) => str('join()', x)).join(s);
+  },
+  zfill: (s: string, a) => {
+    const w = Number(numeric(a[0]) ?? 0);
+    const sign = s[0] === '-' || s[0] === '+' ? s[0] : '';
+    return sign + s.slice(sign.length).padStart(Math.min(w, MAX_SEQUENCE) - sign.length, '0');
+  },
+  isdigit: (s: string) => s.length > 0 && /^\d+$/.test(s),
+  isalpha: (s: string) => s.length > 0 && /^\p{L}+$/u.test(s),
+};
+
+const DICT_METHODS: Record<string, Method> = {
+  get: (d: Record<string, unknown>, a) => (typeof a[0] === 'string' && Object.hasOwn(d, a[0]) ? toPy(d[a[0]]) : (a[1] ?? null)),
+  keys: (d: object) => Object.keys(d),
+  values: (d: Record<string, unknown>) => Object.values(d).map(toPy),
+  items: (d: Record<string, unknown>) => Object.entries(d).map(([k, v]) => [k, toPy(v)]),
+};
+
+const DATE_METHODS: Record<string, Method> = {
+  date: (d: PyDate) => new PyDate(Math.floor(d.wall / 86_400_000) * 86_400_000, 0, null, true),
+  isoformat: (d: PyDate, a) => isoformat(d, a[0] === undefined ? 'T' : str('isoformat()', a[0])),
+  strftime: (d: PyDate, a) => strftime(d, str('strftime()', a[0])),
+  timestamp: (d: PyDate) => (d.wall - (d.offset ?? 0) * 60_000) / 1000 + d.micros / 1e6,
+};
+
+/** Attributes (not calls) of dates. */
+export const DATE_FIELDS: Record<string, (d: PyDate) => unknown> = {
+  year: (d) => BigInt(new Date(d.wall).getUTCFullYear()),
+  month: (d) => BigInt(new Date(d.wall).getUTCMonth() + 1),
+  day: (d) => BigInt(new Date(d.wall).getUTCDate()),
+  hour: (d) => BigInt(new Date(d.wall).getUTCHours()),
+  minute: (d) => BigInt(new Date(d.wall).getUTCMinutes()),
+  second: (d) => BigInt(new Date(d.wall).getUTCSeconds()),
+  microsecond: (d) => BigInt(new Date(d.wall).getUTCMilliseconds() * 1000 + d.micros),
+};
+
+/** Every method name an expression may call (checked when the expression is compiled). */
+export const METHOD_NAMES = new Set([...Object.keys(STR_METHODS), ...Object.keys(DICT_METHODS), ...Object.keys(DATE_METHODS)]);
+
+/** Calls `obj.name(*args)`. */
+export function callMethod(obj: unknown, name: string, args: unknown[]): unknown {
+  let table: Record<string, Method> | undefined;
+  if (typeof obj === 'string') table = STR_METHODS;
+  else if (obj instanceof PyDate) table = DATE_METHODS;
+  else if (obj !== null && typeof obj === 'object' && !Array.isArray(obj) && !(obj instanceof ExactNumber) && !(obj instanceof PyModule)) table = DICT_METHODS;
+  const method = table && Object.hasOwn(table, name) ? table[name] : undefined;
+  if (!method) throw new PyError('AttributeError', `'${typeName(obj)}' object has no attribute '${name}'`);
+  return method(obj as never, args);
+}

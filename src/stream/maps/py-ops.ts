@@ -1,0 +1,98 @@
+import { MAX_SEQUENCE, numeric, PyError, typeName } from './py-values.js';
+
+/** Python's arithmetic operators over ints (bigint), floats (number), strs and lists. */
+
+const MAX_POWER_BITS = 100_000;
+
+function unsupported(op: string, a: unknown, b: unknown): never {
+  throw new PyError('TypeError', `unsupported operand type(s) for ${op}: '${typeName(a)}' and '${typeName(b)}'`);
+}
+
+function repeat(seq: string | unknown[], times: bigint): string | unknown[] {
+  const n = times < 0n ? 0 : Number(times);
+  if (seq.length * n > MAX_SEQUENCE) throw new PyError('MemoryError', `a result longer than ${MAX_SEQUENCE} is not allowed in a stream map`);
+  if (typeof seq === 'string') return seq.repeat(n);
+  const out: unknown[] = [];
+  for (let i = 0; i < n; i++) out.push(...seq);
+  return out;
+}
+
+const floorDiv = (a: bigint, b: bigint) => {
+  const q = a / b;
+  return (a % b !== 0n) && ((a < 0n) !== (b < 0n)) ? q - 1n : q;
+};
+const zero = (): never => {
+  throw new PyError('ZeroDivisionError', 'division by zero');
+};
+
+export function binary(op: string, a: unknown, b: unknown): unknown {
+  const x = numeric(a);
+  const y = numeric(b);
+  if (x === undefined || y === undefined) {
+    if (op === '+' && typeof a === 'string' && typeof b === 'string') {
+      if (a.length + b.length > MAX_SEQUENCE) throw new PyError('MemoryError', `a result longer than ${MAX_SEQUENCE} is not allowed in a stream map`);
+      return a + b;
+    }
+    if (op === '+' && Array.isArray(a) && Array.isArray(b)) return [...a, ...b];
+    if (op === '*' && (typeof a === 'string' || Array.isArray(a)) && typeof y === 'bigint') return repeat(a, y);
+    if (op === '*' && (typeof b === 'string' || Array.isArray(b)) && typeof x === 'bigint') return repeat(b, x);
+    return unsupported(op, a, b);
+  }
+  if (typeof x === 'bigint' && typeof y === 'bigint') {
+    switch (op) {
+      case '+':
+        return x + y;
+      case '-':
+        return x - y;
+      case '*':
+        return x * y;
+      case '/':
+        return y === 0n ? zero() : Number(x) / Number(y);
+      case '//':
+        return y === 0n ? zero() : floorDiv(x, y);
+      case '%': {
+        if (y === 0n) zero();
+        const r = x % y;
+        return r !== 0n && (r < 0n) !== (y < 0n) ? r + y : r;
+      }
+      case '**': {
+        if (y < 0n) return Number(x) ** Number(y);
+        const bits = x === 0n || x === 1n || x === -1n ? 0 : x.toString(2).length * Number(y);
+        if (bits > MAX_POWER_BITS) throw new PyError('MemoryError', `a power this large is not allowed in a stream map`);
+        return x ** y;
+      }
+    }
+  }
+  const fx = Number(x);
+  const fy = Number(y);
+  switch (op) {
+    case '+':
+      return fx + fy;
+    case '-':
+      return fx - fy;
+    case '*':
+      return fx * fy;
+    case '/':
+      return fy === 0 ? zero() : fx / fy;
+    case '//':
+      return fy === 0 ? zero() : Math.floor(fx / fy);
+    case '%': {
+      if (fy === 0) zero();
+      const r = fx % fy;
+      return r !== 0 && r < 0 !== fy < 0 ? r + fy : r;
+    }
+    case '**': {
+      const r = fx ** fy;
+      if (!Number.isFinite(r) && Number.isFinite(fx) && Number.isFinite(fy)) throw new PyError('OverflowError', 'numerical result out of range');
+      return r;
+    }
+  }
+  return unsupported(op, a, b);
+}
+
+export function unaryMinus(v: unknown, op: '-' | '+'): unknown {
+  const x = numeric(v);
+  if (x === undefined) throw new PyError('TypeError', `bad operand type for unary ${op}: '${typeName(v)}'`);
+  if (op === '+') return x;
+  return typeof x === 'bigint' ? -x : -x;
+}
