@@ -34,8 +34,8 @@ function input(): string {
   return lines.join('\n') + '\n';
 }
 
-async function loadWith(workers: number, text: string) {
-  const { config } = resolveConfig({ default_target_schema: 't', batch_size_rows: 64, on_invalid_record: 'dead_letter' });
+async function loadWith(workers: number, text: string, settings: Record<string, unknown> = {}) {
+  const { config } = resolveConfig({ default_target_schema: 't', batch_size_rows: 64, on_invalid_record: 'dead_letter', ...settings });
   const target = new MemoryTarget();
   const states: string[] = [];
   const router = new Router(config, target, log, (s) => states.push(s));
@@ -56,9 +56,10 @@ async function loadWith(workers: number, text: string) {
   return {
     a: strip(target.rows('t.a')),
     b: strip(target.rows('t.b')),
+    mapped: ['t.a_copy', 't.bee'].map((t) => strip(target.rows(t))),
     rejected: strip(target.rows('t._sdc_rejected_records')),
     // lanes of different tables commit in any order; within a table, batches are in order
-    batches: ['t.a', 't.b', 't._sdc_rejected_records'].map((t) => target.batches.filter((b) => b.table === t).map((b) => b.lines)),
+    batches: ['t.a', 't.b', 't.a_copy', 't.bee', 't._sdc_rejected_records'].map((t) => target.batches.filter((b) => b.table === t).map((b) => b.lines)),
     lastState: states.at(-1),
     counts: router.counts,
   };
@@ -73,5 +74,22 @@ describe('serial and parallel readers', () => {
     expect(serial.lastState).toBe('{"at":"end"}');
     expect(await loadWith(2, text)).toEqual(serial);
     expect(await loadWith(1, text)).toEqual(serial);
+  });
+
+  it('map records the same way on every thread: alias, __source__ split, filter, hashing, a failing expression', async () => {
+    const text = input();
+    const stream_maps = {
+      a_copy: { __source__: 'a', __filter__: 'id % 2 == 0', __else__: null, h: "md5(str(v)) if v else 'none'", big: 'n * 3 if n else None' },
+      b: { __alias__: 'bee', v: 'v.upper()' },
+    };
+    const serial = await loadWith(0, text, { stream_maps });
+    expect(serial.a.length).toBeGreaterThan(500);
+    expect(serial.mapped[0].length).toBeGreaterThan(200);
+    expect(serial.mapped[1].length).toBeGreaterThan(200);
+    expect(serial.b).toEqual([]);
+    // v is null in some b records: v.upper() fails and the record is dead-lettered
+    expect(serial.rejected.length).toBeGreaterThan(30);
+    expect(await loadWith(2, text, { stream_maps })).toEqual(serial);
+    expect(await loadWith(1, text, { stream_maps })).toEqual(serial);
   });
 });
