@@ -34,7 +34,7 @@ function settingsTable() {
 }
 
 /** Capabilities Meltano knows for loaders that this target has (see README: Use from Meltano). */
-const MELTANO_CAPABILITIES = ['about', 'activate-version', 'hard-delete', 'schema-flattening', 'stream-maps', 'target-schema'];
+const MELTANO_CAPABILITIES = ['about', 'activate-version', 'batch', 'hard-delete', 'schema-flattening', 'stream-maps', 'target-schema'];
 
 function meltanoPlugin() {
   const kinds = { integer: 'integer', boolean: 'boolean', object: 'object', array: 'array' };

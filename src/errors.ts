@@ -45,9 +45,12 @@ export class ConfigError extends TargetError {
 export class InputError extends TargetError {
   /** For a value PostgreSQL rejected during COPY: the 1-based row of the batch. */
   readonly batchRow?: number;
+  /** What is wrong, without where (the message leads with the place). */
+  readonly detail: string;
   constructor(message: string, place: ErrorPlace = {}, options?: { cause?: unknown; batchRow?: number }) {
     super(describe(message, place), ExitCode.dataError, place, false, options);
     this.batchRow = options?.batchRow;
+    this.detail = message;
   }
 }
 

@@ -4,16 +4,16 @@ import { HELP, type Args } from './args.js';
 import { aboutJson, aboutMarkdown, aboutText, packageInfo } from './config/about.js';
 import { connectionSettings } from './config/connection.js';
 import { loadConfig } from './config/load-config.js';
-import type { ResolvedConfig } from './config/settings.js';
 import { ExitCode, TargetError } from './errors.js';
+import { EncodePool } from './input/encode-pool.js';
 import { defaultWorkers, readParallel } from './input/parallel-reader.js';
-import type { InputReader } from './input/reader.js';
 import { readSerial } from './input/serial-reader.js';
 import { directConnections } from './load/connection-factory.js';
 import { Loader } from './load/loader.js';
 import { createLogger, redactSecrets, type Logger } from './log.js';
 import { RunMetrics } from './metrics.js';
 import { startProgress } from './progress.js';
+import type { RecordsReader } from './route/batch-files.js';
 import { Router } from './route/router.js';
 
 /** What the process around a run tells it and learns from it (signals, stdout, the logger). */
@@ -64,13 +64,24 @@ export async function run(args: Args, control: RunControl): Promise<number> {
     const router = new Router(config, loader, log, (text) => writeState(control, text), metrics);
     const stopProgress = config.log_level === 'info' || config.log_level === 'debug' || config.log_level === 'trace' ? startProgress(metrics) : () => undefined;
     const input: Readable = args.input ? createReadStream(args.input) : process.stdin;
-    const reader = openReader(input, router, config);
-    control.stopReading = () => reader.stop();
+    const workers = config.parse_workers ?? defaultWorkers();
+    const pool = workers > 0 ? new EncodePool(workers, router) : undefined;
+    // stdin and the files of BATCH messages are read the same way: on the encode workers, or serially
+    const open: RecordsReader = (from, accept, recordsOf) =>
+      pool ? readParallel(from, accept, router, pool, config.max_line_bytes, recordsOf) : readSerial(from, accept, router, config.max_line_bytes, recordsOf);
+    router.openRecords = open;
+    const reader = open(input, router.accept, undefined);
+    control.stopReading = () => {
+      router.batchReader?.stop();
+      reader.stop();
+    };
     let inputError: unknown;
     try {
       await reader.done;
     } catch (e) {
       inputError = e;
+    } finally {
+      pool?.close();
     }
     let loadError: unknown;
     try {
@@ -94,12 +105,6 @@ export async function run(args: Args, control: RunControl): Promise<number> {
   } finally {
     await loader.close().catch(() => undefined);
   }
-}
-
-/** The serial reader, or the parallel one with encode workers: the same items reach the router either way. */
-function openReader(input: Readable, router: Router, config: ResolvedConfig): InputReader {
-  const workers = config.parse_workers ?? defaultWorkers();
-  return workers > 0 ? readParallel(input, router.accept, router, workers, config.max_line_bytes) : readSerial(input, router.accept, router, config.max_line_bytes);
 }
 
 function writeState(control: RunControl, text: string): void {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { configSchema } from './settings.js';
 
-export const CAPABILITIES = ['about', 'activate-version', 'hard-delete', 'schema-flattening', 'stream-maps', 'target-schema', 'validate-records'] as const;
+export const CAPABILITIES = ['about', 'activate-version', 'batch', 'hard-delete', 'schema-flattening', 'stream-maps', 'target-schema', 'validate-records'] as const;
 
 export function packageInfo(): { name: string; version: string; description: string } {
   return JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8'));

@@ -2,7 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import { RecordPipeline } from '../stream/record-pipeline.js';
 import { lineStarts, lineText } from './line-cutter.js';
 import { processLine, type LineItem, type LineSource } from './line-stage.js';
-import { LineKind, type BlockResult, type ToWorker } from './worker-protocol.js';
+import { LineKind, type BlockResult, type RecordsOf, type ToWorker } from './worker-protocol.js';
 
 /**
  * An encode worker: runs blocks of lines through the same line stage and record pipelines as
@@ -19,7 +19,7 @@ const NO_SOURCE: LineSource = {
 };
 let out = Buffer.allocUnsafe(1 << 20);
 
-function runBlock(seq: number, firstLine: number, lines: number, data: Uint8Array): BlockResult {
+function runBlock(seq: number, firstLine: number, lines: number, data: Uint8Array, recordsOf: RecordsOf | undefined): BlockResult {
   const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const lineStart = lineStarts(buf, lines);
   const kinds = new Uint8Array(lines);
@@ -35,7 +35,7 @@ function runBlock(seq: number, firstLine: number, lines: number, data: Uint8Arra
   for (let i = 0; i < lines; i++) {
     let item: LineItem;
     try {
-      item = processLine(lineText(buf, lineStart, i, firstLine + i), firstLine + i, pipelines, receivedAt, NO_SOURCE, i);
+      item = processLine(lineText(buf, lineStart, i, firstLine + i), firstLine + i, pipelines, receivedAt, NO_SOURCE, i, recordsOf);
     } catch {
       kinds[i] = LineKind.other;
       continue;
@@ -73,7 +73,7 @@ parentPort!.on('message', (msg: ToWorker) => {
     pipelines.set(msg.source, msg.specs.map((spec) => new RecordPipeline(spec)));
     return;
   }
-  const r = runBlock(msg.seq, msg.firstLine, msg.lines, msg.data);
+  const r = runBlock(msg.seq, msg.firstLine, msg.lines, msg.data, msg.recordsOf);
   const transfer = [r.data.buffer, r.lineStart.buffer, r.kinds.buffer, r.streamIndex.buffer, r.versions.buffer, r.rowEnd.buffer, r.rows.buffer] as ArrayBuffer[];
   parentPort!.postMessage(r, transfer);
 });

@@ -1,6 +1,7 @@
 import { InputError } from '../errors.js';
 import type { Message, RecordMessage } from '../protocol/messages.js';
-import { parseLine } from '../protocol/parse-line.js';
+import { parseLine, parseRecordLine } from '../protocol/parse-line.js';
+import type { RecordsOf } from './worker-protocol.js';
 import type { RecordPipeline } from '../stream/record-pipeline.js';
 
 /**
@@ -61,7 +62,8 @@ export interface RecordText {
  * throw an InputError; a record its pipeline rejects becomes an 'invalid' item, for the router
  * to fail, skip or dead-letter.
  */
-export function processLine(text: string, line: number, pipelines: PipelineLookup, receivedAt: string, source: LineSource, index: number): LineItem {
+export function processLine(text: string, line: number, pipelines: PipelineLookup, receivedAt: string, source: LineSource, index: number, recordsOf?: RecordsOf): LineItem {
+  if (recordsOf) return processRecordLine(text, line, pipelines, receivedAt, source, index, recordsOf);
   const parsed = parseLine(text, line);
   if (parsed === undefined) return { kind: 'skip', line };
   const message = parsed.message;
@@ -69,6 +71,17 @@ export function processLine(text: string, line: number, pipelines: PipelineLooku
   if (message.type !== 'RECORD') return { kind: 'message', line, message };
   const list = pipelines.get(message.stream);
   if (!list) return { kind: 'message', line, message };
+  return runRecord(message, parsed, line, list, receivedAt, source, index);
+}
+
+/** A line of a BATCH file: a record of `recordsOf.stream`, through the same pipelines as a RECORD message's. */
+function processRecordLine(text: string, line: number, pipelines: PipelineLookup, receivedAt: string, source: LineSource, index: number, recordsOf: RecordsOf): LineItem {
+  const parsed = parseRecordLine(text, line, recordsOf.stream);
+  if (parsed === undefined) return { kind: 'skip', line };
+  const message: RecordMessage = { type: 'RECORD', stream: recordsOf.stream, record: parsed.record };
+  if (recordsOf.version !== undefined) message.version = recordsOf.version;
+  const list = pipelines.get(recordsOf.stream);
+  if (!list) throw new InputError('internal: a BATCH file is read for a stream without a pipeline');
   return runRecord(message, parsed, line, list, receivedAt, source, index);
 }
 

@@ -1,12 +1,12 @@
 import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
-import { Worker } from 'node:worker_threads';
 import type { InputError } from '../errors.js';
 import { isoClock } from '../stream/record-metadata.js';
+import type { EncodePool } from './encode-pool.js';
 import { LineCutter, lineText, type Cut, type LineBlock } from './line-cutter.js';
-import { processLine, type LineItem, type LineSource } from './line-stage.js';
-import { inputEnd, type InputReader, type ItemSink, type PipelineSource } from './reader.js';
-import { LineKind, type BlockResult, type ToWorker } from './worker-protocol.js';
+import { processLine, type LineItem, type LineSource, type PipelineLookup } from './line-stage.js';
+import { inputEnd, type InputReader, type ItemSink } from './reader.js';
+import { LineKind, type BlockResult, type RecordsOf } from './worker-protocol.js';
 
 const BLOCK_BYTES = 256 * 1024;
 
@@ -18,6 +18,8 @@ export function defaultWorkers(): number {
 /** A block of whole lines at a worker, or an input error to raise once the lines before it are handled. */
 interface Pending {
   firstLine: number;
+  /** The reader stopped: the result is dropped when it comes. */
+  cancelled?: boolean;
   result?: BlockResult;
   error?: InputError;
 }
@@ -28,41 +30,23 @@ interface Pending {
  * input order, running the line stage itself on every line a worker did not turn into a row.
  * To its user it is the serial reader: same items, same order, same errors.
  */
-export function readParallel(input: Readable, accept: ItemSink, pipelines: PipelineSource, workers: number, maxLineBytes: number): InputReader {
-  // a small young generation keeps the workers' memory down (and, as measured, their time too)
-  const pool = Array.from({ length: workers }, () => new Worker(new URL('./encode-worker.js', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 4 } }));
-  pipelines.onPipelines = (source, specs) => {
-    const msg: ToWorker = { type: 'pipelines', source, specs };
-    for (const w of pool) w.postMessage(msg);
-  };
+export function readParallel(input: Readable, accept: ItemSink, pipelines: PipelineLookup, pool: EncodePool, maxLineBytes: number, recordsOf?: RecordsOf): InputReader {
   const cutter = new LineCutter(maxLineBytes);
   const clock = isoClock();
   const queue: Pending[] = [];
-  const waiting = new Map<number, Pending>();
   let held: LineBlock[] = [];
   let heldBytes = 0;
-  let nextSeq = 0;
   let handled = 0;
   let ended = false;
   let stopped = false;
   let draining = false;
   let inputPaused = false;
   const end = inputEnd(input, onData, () => {
-    pipelines.onPipelines = undefined;
-    for (const w of pool) void w.terminate();
+    pool.onError(outerOnError);
+    for (const p of queue) p.cancelled = true;
   });
   const { finish } = end;
-
-  for (const w of pool) {
-    w.on('message', (r: BlockResult) => {
-      const p = waiting.get(r.seq);
-      if (!p) return;
-      waiting.delete(r.seq);
-      p.result = r;
-      void drain();
-    });
-    w.on('error', (e) => finish(e));
-  }
+  const outerOnError = pool.onError((e) => finish(e));
 
   /** Sends the lines held so far to a worker (round robin), as one transferred block. */
   const dispatch = () => {
@@ -75,15 +59,16 @@ export function readParallel(input: Readable, accept: ItemSink, pipelines: Pipel
       at += b.data.length;
       lines += b.lines;
     }
-    const seq = nextSeq++;
     const pending: Pending = { firstLine: held[0].firstLine };
     held = [];
     heldBytes = 0;
     queue.push(pending);
-    waiting.set(seq, pending);
-    const msg: ToWorker = { type: 'block', seq, firstLine: pending.firstLine, lines, data };
-    pool[seq % pool.length].postMessage(msg, [data.buffer]);
-    if (queue.length >= pool.length * 3 && !inputPaused && !ended) {
+    pool.submit(pending.firstLine, lines, data, recordsOf, (r) => {
+      if (pending.cancelled) return;
+      pending.result = r;
+      void drain();
+    });
+    if (queue.length >= pool.size * 3 && !inputPaused && !ended) {
       inputPaused = true;
       input.pause();
     }
@@ -100,7 +85,7 @@ export function readParallel(input: Readable, accept: ItemSink, pipelines: Pipel
       dispatch();
       queue.push({ firstLine: cutter.lines + 1, error: cut.error });
       void drain();
-    } else if (heldBytes >= BLOCK_BYTES || queue.length < pool.length) dispatch();
+    } else if (heldBytes >= BLOCK_BYTES || queue.length < pool.size) dispatch();
   };
 
   function onData(chunk: Buffer): void {
@@ -118,7 +103,7 @@ export function readParallel(input: Readable, accept: ItemSink, pipelines: Pipel
         if (p.error) throw p.error;
         const r = p.result!;
         const data = Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength);
-        const source: LineSource = { again: (i, line) => processLine(lineText(data, r.lineStart, i, line), line, pipelines, clock(), source, i) };
+        const source: LineSource = { again: (i, line) => processLine(lineText(data, r.lineStart, i, line), line, pipelines, clock(), source, i, recordsOf) };
         let rowStart = 0;
         for (let i = 0; i < r.kinds.length && !end.isSettled(); i++) {
           const line = p.firstLine + i;
@@ -136,11 +121,11 @@ export function readParallel(input: Readable, accept: ItemSink, pipelines: Pipel
           const pending = accept(item);
           if (pending) await pending;
         }
-        if (inputPaused && queue.length < pool.length * 2 && !ended) {
+        if (inputPaused && queue.length < pool.size * 2 && !ended) {
           inputPaused = false;
           input.resume();
         }
-        if (queue.length < pool.length) dispatch();
+        if (queue.length < pool.size) dispatch();
       }
       if (ended && queue.length === 0 && !end.isSettled()) finish();
     } catch (e) {

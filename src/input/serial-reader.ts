@@ -4,6 +4,7 @@ import { isoClock } from '../stream/record-metadata.js';
 import { LineCutter, lineStarts, lineText, type LineBlock } from './line-cutter.js';
 import { processLine, type LineSource, type PipelineLookup } from './line-stage.js';
 import { inputEnd, type InputReader, type ItemSink } from './reader.js';
+import type { RecordsOf } from './worker-protocol.js';
 
 /**
  * Reads the input on the main thread: cuts lines, runs each through the line stage and hands
@@ -11,7 +12,7 @@ import { inputEnd, type InputReader, type ItemSink } from './reader.js';
  * settles: this is how schema changes and the memory bound push back on the input. The first
  * error stops reading.
  */
-export function readSerial(input: Readable, accept: ItemSink, pipelines: PipelineLookup, maxLineBytes: number): InputReader {
+export function readSerial(input: Readable, accept: ItemSink, pipelines: PipelineLookup, maxLineBytes: number, recordsOf?: RecordsOf): InputReader {
   const cutter = new LineCutter(maxLineBytes);
   const clock = isoClock();
   let blocks: Array<{ block: LineBlock; starts: Int32Array; next: number; source: LineSource }> = [];
@@ -46,7 +47,7 @@ export function readSerial(input: Readable, accept: ItemSink, pipelines: Pipelin
         handled = firstLine + i;
         let pending: void | Promise<void>;
         try {
-          pending = accept(processLine(lineText(data, b.starts, i, handled), handled, pipelines, clock(), b.source, i));
+          pending = accept(processLine(lineText(data, b.starts, i, handled), handled, pipelines, clock(), b.source, i, recordsOf));
         } catch (e) {
           finish(e);
           return;
@@ -63,7 +64,7 @@ export function readSerial(input: Readable, accept: ItemSink, pipelines: Pipelin
   const take = (cut: { blocks: LineBlock[]; error?: InputError }) => {
     for (const block of cut.blocks) {
       const starts = lineStarts(block.data, block.lines);
-      const source: LineSource = { again: (i, line) => processLine(lineText(block.data, starts, i, line), line, pipelines, clock(), source, i) };
+      const source: LineSource = { again: (i, line) => processLine(lineText(block.data, starts, i, line), line, pipelines, clock(), source, i, recordsOf) };
       blocks.push({ block, starts, next: 0, source });
     }
     endError ??= cut.error;

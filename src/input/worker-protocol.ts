@@ -5,7 +5,13 @@ export type ToWorker =
   /** Build (or rebuild) an input stream's record pipelines (one per mapped stream, none when dropped). */
   | { type: 'pipelines'; source: string; specs: PipelineSpec[] }
   /** A block of whole lines to run through the line stage; `data` comes back in the result. */
-  | { type: 'block'; seq: number; firstLine: number; lines: number; data: Uint8Array };
+  | { type: 'block'; seq: number; firstLine: number; lines: number; data: Uint8Array; recordsOf?: RecordsOf };
+
+/** Lines that are records of one stream, one JSON object a line (the files of a BATCH message), not Singer messages. */
+export interface RecordsOf {
+  stream: string;
+  version?: number;
+}
 
 /** Per line of a block: what the worker did with it. */
 export const LineKind = {

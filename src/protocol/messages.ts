@@ -45,9 +45,13 @@ export interface ActivateVersionMessage {
   version: number;
 }
 
+/** The Singer SDK's BATCH message: records in files, listed in the manifest. */
 export interface BatchMessage {
   type: 'BATCH';
   stream: string;
+  encoding: { format: string; compression?: string };
+  manifest: string[];
+  version?: number;
 }
 
 export type Message = SchemaMessage | RecordMessage | StateMessage | ActivateVersionMessage | BatchMessage;
@@ -116,8 +120,22 @@ export function toMessage(value: unknown, line: number): Message | null {
       if (value.version === undefined || value.version === null) throw new InputError('ACTIVATE_VERSION message has no "version"', { line, stream });
       return { type: 'ACTIVATE_VERSION', stream, version: Number(value.version) };
     }
-    case 'BATCH':
-      return { type: 'BATCH', stream: requireStream(value, line, type) };
+    case 'BATCH': {
+      const stream = requireStream(value, line, type);
+      const encoding = value.encoding;
+      if (!isObject(encoding) || typeof encoding.format !== 'string') throw new InputError('BATCH message has no "encoding" with a "format"', { line, stream });
+      if (encoding.compression !== undefined && encoding.compression !== null && typeof encoding.compression !== 'string') throw new InputError('BATCH "encoding.compression" must be a string', { line, stream });
+      const manifest = value.manifest;
+      if (!Array.isArray(manifest) || !manifest.every((m) => typeof m === 'string')) throw new InputError('BATCH message has no "manifest" list of file URLs', { line, stream });
+      if (value.version !== undefined && value.version !== null && typeof value.version !== 'number') throw new InputError('BATCH "version" must be a number', { line, stream });
+      return {
+        type: 'BATCH',
+        stream,
+        encoding: { format: encoding.format, ...(typeof encoding.compression === 'string' ? { compression: encoding.compression } : {}) },
+        manifest: manifest as string[],
+        ...(typeof value.version === 'number' ? { version: value.version } : {}),
+      };
+    }
     default:
       return null;
   }

@@ -23,6 +23,29 @@ const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
  * A trailing CR is dropped; bad JSON or a malformed message is an InputError naming the line.
  */
 export function parseLine(text: string, line: number): LineMessage | undefined {
+  const parsed = parseText(text, line, streamNamedInText);
+  if (!parsed) return undefined;
+  const message = toMessage(parsed.value, line);
+  return { ...parsed, message, ignoredType: message === null ? (parsed.value as { type?: unknown }).type : undefined };
+}
+
+/** A line of a BATCH file: one record (a JSON object), not a Singer message; undefined for a blank line. */
+export function parseRecordLine(text: string, line: number, stream: string): (ParsedText & { record: Record<string, unknown> }) | undefined {
+  const parsed = parseText(text, line, () => stream);
+  if (!parsed) return undefined;
+  const v = parsed.value;
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new InputError('a line of a BATCH file must be one record, a JSON object', { line, stream });
+  return { ...parsed, record: v as Record<string, unknown> };
+}
+
+interface ParsedText {
+  value: unknown;
+  exact: boolean;
+  mayHaveNul: boolean;
+  mayHaveSurrogate: boolean;
+}
+
+function parseText(text: string, line: number, streamOf: (text: string) => string | undefined): ParsedText | undefined {
   if (text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
   if (text.length === 0) return undefined;
   let parsed;
@@ -30,14 +53,12 @@ export function parseLine(text: string, line: number): LineMessage | undefined {
     parsed = parseJsonLine(text);
   } catch (e) {
     if (text.trim() === '') return undefined;
-    throw new InputError(`not valid JSON (${(e as Error).message})`, { line, stream: streamNamedInText(text) });
+    throw new InputError(`not valid JSON (${(e as Error).message})`, { line, stream: streamOf(text) });
   }
-  const message = toMessage(parsed.value, line);
   // one scan for the common line without \u escapes
   const escapes = text.includes('\\u');
   return {
-    message,
-    ignoredType: message === null ? (parsed.value as { type?: unknown }).type : undefined,
+    value: parsed.value,
     exact: parsed.exact,
     mayHaveNul: escapes && text.includes('\\u0000'),
     mayHaveSurrogate: escapes && SURROGATE_ESCAPE.test(text),

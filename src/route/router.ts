@@ -10,7 +10,9 @@ import { RunMetrics } from '../metrics.js';
 import { StateWatermark } from '../state/watermark.js';
 import { isoClock, sequenceBase } from '../stream/record-metadata.js';
 import type { PipelineSpec, RecordPipeline } from '../stream/record-pipeline.js';
+import type { InputReader } from '../input/reader.js';
 import { onActivateVersion } from './activate-version.js';
+import { onBatch, type RecordsReader } from './batch-files.js';
 import type { RouteContext, RunCounts } from './context.js';
 import { reject, type DeadLetters } from './dead-letter.js';
 import { completeOverwrite, startOverwrite } from './overwrite-cycle.js';
@@ -36,6 +38,9 @@ export class Router implements RouteContext, PipelineSource {
   /** The (mapped) streams each input stream loads into, by input stream; empty when maps drop it. */
   readonly outputs = new Map<string, string[]>();
   private readonly pipelines = new Map<string, RecordPipeline[]>();
+  /** Reads the files of BATCH messages (set by the run: the same reader kind as the input's). */
+  openRecords: RecordsReader | undefined;
+  batchReader: InputReader | undefined;
   private readonly watermark = new StateWatermark();
   /** The sequence number of the last item taken. */
   private seq = 0;
@@ -135,7 +140,7 @@ export class Router implements RouteContext, PipelineSource {
         onActivateVersion(this, message.stream, message.version, line, seq);
         return;
       case 'BATCH':
-        throw new InputError('BATCH messages are not supported yet; configure the tap to send RECORD messages', { line, stream: message.stream });
+        return onBatch(this, message, line);
     }
   }
 

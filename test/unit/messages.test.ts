@@ -33,7 +33,15 @@ describe('toMessage: type', () => {
 
   it('normalizes ACTIVATE_VERSION and BATCH', () => {
     expect(toMessage({ type: 'activate_version', stream: 's', version: 3 }, 1)).toEqual({ type: 'ACTIVATE_VERSION', stream: 's', version: 3 });
-    expect(toMessage({ type: 'batch', stream: 's' }, 1)).toEqual({ type: 'BATCH', stream: 's' });
+    expect(toMessage({ type: 'batch', stream: 's', encoding: { format: 'jsonl', compression: 'gzip' }, manifest: ['file:///a'], version: 2 }, 1)).toEqual({
+      type: 'BATCH',
+      stream: 's',
+      encoding: { format: 'jsonl', compression: 'gzip' },
+      manifest: ['file:///a'],
+      version: 2,
+    });
+    expect(() => toMessage({ type: 'BATCH', stream: 's', manifest: [] }, 4)).toThrow('line 4, stream "s": BATCH message has no "encoding" with a "format"');
+    expect(() => toMessage({ type: 'BATCH', stream: 's', encoding: { format: 'jsonl' }, manifest: [1] }, 4)).toThrow('BATCH message has no "manifest" list of file URLs');
   });
 
   it.each(['FOO', 'recordx', '', 'METRIC'])('returns null for unknown type %j', (type) => {

@@ -7,6 +7,7 @@ import { rec, schemaMsg, state } from '../helpers/singer.js';
 // as in production (classes such as InputError must be the workers' own).
 const dist = async <T>(path: string): Promise<T> => (await import(new URL(`../../dist/${path}`, import.meta.url).href)) as T;
 const { readParallel } = await dist<typeof import('../../src/input/parallel-reader.js')>('input/parallel-reader.js');
+const { EncodePool } = await dist<typeof import('../../src/input/encode-pool.js')>('input/encode-pool.js');
 const { readSerial } = await dist<typeof import('../../src/input/serial-reader.js')>('input/serial-reader.js');
 const { Router } = await dist<typeof import('../../src/route/router.js')>('route/router.js');
 const { resolveConfig } = await dist<typeof import('../../src/config/load-config.js')>('config/load-config.js');
@@ -43,8 +44,9 @@ async function loadWith(workers: number, text: string, settings: Record<string, 
   const chunks = [];
   for (let i = 0; i < text.length; i += 4093) chunks.push(Buffer.from(text.slice(i, i + 4093)));
   const source = Readable.from(chunks);
-  const reader = workers > 0 ? readParallel(source, router.accept, router, workers, config.max_line_bytes) : readSerial(source, router.accept, router, config.max_line_bytes);
-  await reader.done;
+  const pool = workers > 0 ? new EncodePool(workers, router) : undefined;
+  const reader = pool ? readParallel(source, router.accept, router, pool, config.max_line_bytes) : readSerial(source, router.accept, router, config.max_line_bytes);
+  await reader.done.finally(() => pool?.close());
   await router.finish();
   // times differ between runs; everything else must be the same
   // (the record sequence is compared as _sdc_sequence less the run's base, from its start)

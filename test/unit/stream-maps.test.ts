@@ -15,7 +15,7 @@ const users: SchemaMessage = {
   bookmark_properties: ['at'],
 };
 const map = (maps: Record<string, unknown>, message = users) => mapStreams(maps, { salt: 'x' }, message);
-const props = (maps: Record<string, unknown>, i = 0) => map(maps)[i].message.schema.properties;
+const props = (maps: Record<string, unknown>, i = 0) => map(maps)[i].message.schema.properties!;
 
 describe('stream maps: which streams a SCHEMA becomes', () => {
   it('no maps: the stream as it comes', () => {

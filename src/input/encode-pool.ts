@@ -1,0 +1,59 @@
+import { Worker } from 'node:worker_threads';
+import type { PipelineSource } from './reader.js';
+import type { BlockResult, RecordsOf, ToWorker } from './worker-protocol.js';
+
+/**
+ * The encode workers of a run, shared by every reader of it (stdin and the files of BATCH
+ * messages): each reader submits blocks and gets its results back by block number; every
+ * worker learns each pipeline built from now on.
+ */
+export class EncodePool {
+  readonly size: number;
+  private readonly workers: Worker[];
+  private readonly waiting = new Map<number, (r: BlockResult) => void>();
+  private nextSeq = 0;
+  private failed: ((e: Error) => void) | undefined;
+
+  constructor(size: number, pipelines: PipelineSource) {
+    this.size = size;
+    // a small young generation keeps the workers' memory down (and, as measured, their time too)
+    this.workers = Array.from({ length: size }, () => new Worker(new URL('./encode-worker.js', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 4 } }));
+    pipelines.onPipelines = (source, specs) => {
+      const msg: ToWorker = { type: 'pipelines', source, specs };
+      for (const w of this.workers) w.postMessage(msg);
+    };
+    for (const w of this.workers) {
+      w.on('message', (r: BlockResult) => {
+        const done = this.waiting.get(r.seq);
+        this.waiting.delete(r.seq);
+        done?.(r);
+      });
+      w.on('error', (e) => this.failed?.(e));
+    }
+  }
+
+  /** Where a worker's crash goes (the reader reading now); returns the handler before it, to restore. */
+  onError(handler: ((e: Error) => void) | undefined): ((e: Error) => void) | undefined {
+    const previous = this.failed;
+    this.failed = handler;
+    return previous;
+  }
+
+  /** Sends a block of whole lines (transferred) to a worker, round robin. */
+  submit(firstLine: number, lines: number, data: Uint8Array, recordsOf: RecordsOf | undefined, done: (r: BlockResult) => void): void {
+    const seq = this.nextSeq++;
+    this.waiting.set(seq, done);
+    const msg: ToWorker = { type: 'block', seq, firstLine, lines, data, ...(recordsOf ? { recordsOf } : {}) };
+    this.workers[seq % this.size].postMessage(msg, [data.buffer as ArrayBuffer]);
+  }
+
+  /** Forgets the blocks still at the workers (their reader stopped). */
+  forget(): void {
+    this.waiting.clear();
+  }
+
+  close(): void {
+    this.waiting.clear();
+    for (const w of this.workers) void w.terminate();
+  }
+}
