@@ -43,6 +43,9 @@ export async function ensureWorkloads(rows, log = console.log) {
     narrowSinger: join(DATA_DIR, `narrow-${rows}.singer`),
     narrowCsv: join(DATA_DIR, `narrow-${rows}.csv`),
     streamsSinger: join(DATA_DIR, `streams${STREAM_COUNT}-${rows}.singer`),
+    // the wide records in SDK batch files (100k records a file), named by BATCH messages
+    wideBatchGzip: join(DATA_DIR, `wide-batch-gzip-${rows}.singer`),
+    wideBatchPlain: join(DATA_DIR, `wide-batch-plain-${rows}.singer`),
   };
   const n = String(rows);
   await ensure(f.wideSinger, (out) => writeFrom(out, SHARED_GEN, [n]), log);
@@ -50,6 +53,13 @@ export async function ensureWorkloads(rows, log = console.log) {
   await ensure(f.narrowSinger, (out) => writeFrom(out, SHARED_GEN, [n, '--variant', 'narrow']), log);
   await ensure(f.narrowCsv, (out) => writeFrom(out, SHARED_GEN, [n, '--variant', 'narrow', '--format', 'csv']), log);
   await ensure(f.streamsSinger, (out) => writeFrom(out, join(BENCH_DIR, 'interleave-streams.mjs'), ['--streams', String(STREAM_COUNT)], f.wideSinger), log);
+  for (const [file, compression] of [
+    [f.wideBatchGzip, 'gzip'],
+    [f.wideBatchPlain, 'none'],
+  ]) {
+    const dir = join(DATA_DIR, `wide-batch-${compression}-${rows}`);
+    await ensure(file, (out) => writeFrom(out, join(BENCH_DIR, 'batch-files.mjs'), ['--dir', dir, '--compression', compression], f.wideSinger), log);
+  }
   return f;
 }
 
