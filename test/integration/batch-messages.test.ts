@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../helpers/db.js';
 import { runTarget } from '../helpers/run-target.js';
+import { startTarget } from '../helpers/spawn-target.js';
 import { activateVersion, rec, schemaMsg, singer, state } from '../helpers/singer.js';
 
 const db = useTestDatabase();
@@ -50,6 +51,33 @@ describe.each([0, 2])('BATCH messages (parse_workers %i)', (workers) => {
     expect(got).toEqual(await rows(viaRecords));
     expect(got[6]).toMatchObject({ id: '7', amount: '123456789012345678901234.5678', meta__a: '7', meta__b: 'x7' });
     expect(got[4].name).toBe('é "q", \\ 5');
+  });
+
+  it("writes each STATE after a BATCH only once all of the BATCH's records are committed (checked while it runs)", async () => {
+    const s = `b_wm_${workers}`;
+    const messages: unknown[] = [schema];
+    for (let k = 0; k < 8; k++) {
+      messages.push(batch([file(`wm-${workers}-${k}a.jsonl.gz`, lines(k * 200 + 1, k * 200 + 90), true), file(`wm-${workers}-${k}b.jsonl.gz`, lines(k * 200 + 91, k * 200 + 160), true)]));
+      messages.push(batch([file(`wm-${workers}-${k}c.jsonl`, lines(k * 200 + 161, k * 200 + 200), false)], 'none'));
+      messages.push(state({ upTo: (k + 1) * 200 }));
+    }
+    const violations: string[] = [];
+    const checks: Promise<void>[] = [];
+    const t = startTarget({ ...config(s), batch_size_rows: 37, parallelism: 3 }, [], (line) => {
+      const upTo = (JSON.parse(line) as { upTo: number }).upTo;
+      checks.push(
+        (async () => {
+          const [{ n }] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${s}.events`).catch(() => [{ n: 0 }]);
+          if (n < upTo) violations.push(`${line} written with ${n} rows committed`);
+        })(),
+      );
+    });
+    t.child.stdin.end(singer(...messages));
+    const { code } = await t.exited;
+    await Promise.all(checks);
+    expect(code).toBe(0);
+    expect(violations).toEqual([]);
+    expect(t.stdout.at(-1)).toBe('{"upTo":1600}');
   });
 
   it('keeps input order across RECORD and BATCH messages: a later record of the same key wins', async () => {

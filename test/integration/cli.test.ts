@@ -39,7 +39,7 @@ describe('command line', () => {
     const r = await runTarget({ args: ['--about', '--format', 'text'] });
     expect(r.code).toBe(0);
     expect(r.stdout[0]).toBe('Name: target-postgres');
-    expect(r.stdout).toContain('Capabilities: about, activate-version, hard-delete, schema-flattening, target-schema, validate-records');
+    expect(r.stdout).toContain('Capabilities: about, activate-version, batch, hard-delete, schema-flattening, stream-maps, target-schema, validate-records');
     for (const name of Object.keys(configSchema().properties)) expect(r.stdout.some((l) => l.startsWith(`  ${name} (`))).toBe(true);
     expect(r.stdout.some((l) => l.startsWith('  password (string, secret): '))).toBe(true);
   });
@@ -51,7 +51,7 @@ describe('command line', () => {
     });
     expect(r.code).toBe(64);
     expect(r.stderr).toContain('ssh_tunnel.enable is true, but connecting through an SSH tunnel is not supported yet');
-    expect(r.stderr).toContain('stream_maps.users.email: expected ) at 11 (end of expression) in "md5(email"');
+    expect(r.stderr).toContain('stream_maps.users.email: expected , or ) at 10 (end of expression) in "md5(email"');
     expect(r.stderr).not.toContain('ECONNREFUSED');
   });
 

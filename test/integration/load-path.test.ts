@@ -184,7 +184,7 @@ describe('bad input', () => {
     expect(r.stderr).toContain('Record is missing one or more key_properties');
   });
 
-  it('answers a BATCH message before its stream's SCHEMA with a clear error', async () => {
+  it("answers a BATCH message before its stream's SCHEMA with a clear error", async () => {
     const r = await runTarget({ config: { ...db.config, default_target_schema: 'batchmsg' }, input: singer({ type: 'BATCH', stream: 's', encoding: { format: 'jsonl' }, manifest: [] }) });
     expect(r.code).toBe(65);
     expect(r.stderr).toContain('line 1, stream "s": A BATCH message for stream "s" was encountered before a corresponding schema');

@@ -135,6 +135,10 @@ export function parsePy(src: string): PyNode {
     if (!isOp(v)) fail(`expected ${v}`);
     p++;
   };
+  const expectSeparator = (close: string) => {
+    if (!isOp(',')) fail(`expected , or ${close}`);
+    p++;
+  };
   const fail = (what: string): never => {
     const t = peek();
     throw new MapSyntaxError(`${what} at ${t.at + 1}${t.k === 'end' ? ' (end of expression)' : ` (near ${JSON.stringify(t.v)})`}`);
@@ -250,7 +254,7 @@ export function parsePy(src: string): PyNode {
           if (peek().k === 'name' && toks[p + 1].k === 'op' && toks[p + 1].v === '=') fail('keyword arguments are not supported');
           if (isOp('*') || isOp('**')) fail('argument unpacking is not supported');
           args.push(expr());
-          if (!isOp(')')) expect(',');
+          if (!isOp(')')) expectSeparator(')');
         }
         p++;
         node = { t: 'call', fn: node, args };
@@ -283,7 +287,7 @@ export function parsePy(src: string): PyNode {
     while (!isOp(close)) {
       items.push(expr());
       if (isWord('for')) fail('comprehensions are not supported');
-      if (!isOp(close)) expect(',');
+      if (!isOp(close)) expectSeparator(close);
     }
     p++;
     return items;
@@ -324,7 +328,7 @@ export function parsePy(src: string): PyNode {
           p++;
           values.push(expr());
           if (isWord('for')) fail('comprehensions are not supported');
-          if (!isOp('}')) expect(',');
+          if (!isOp('}')) expectSeparator('}');
         }
         p++;
         return { t: 'dict', keys, values };
