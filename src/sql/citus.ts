@@ -1,0 +1,46 @@
+import { qualified, quoteLiteral } from './quote.js';
+
+/*
+ * SQL of Citus (distributed PostgreSQL): the catalog lookups and the UDF calls that make a
+ * table a Citus table. Table and column names go in as string literals, which Citus parses as
+ * (quoted) qualified names and exact column names.
+ */
+
+/**
+ * A table's row in pg_dist_partition, if it is a Citus table ($1: the qualified table name):
+ * partmethod h (hash-distributed) or n (reference, single-shard or Citus local), repmodel t for
+ * reference tables, colocationid 0 for Citus local tables, and the distribution column.
+ */
+export const TABLE_PLACEMENT_SQL = `
+SELECT p.partmethod, p.repmodel, p.colocationid::int AS colocationid,
+       CASE WHEN p.partkey IS NOT NULL THEN column_to_column_name(p.logicalrelid, p.partkey) END AS column,
+       CASE WHEN p.partkey IS NOT NULL THEN (SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
+         WHERE a.attrelid = p.logicalrelid AND a.attname = column_to_column_name(p.logicalrelid, p.partkey)) END AS column_type
+FROM pg_dist_partition p
+WHERE p.logicalrelid = to_regclass($1)`;
+
+/**
+ * The oldest hash-distributed table (other than $3) whose distribution column has the name $1
+ * and the type $2: a new table distributed on that column joins its co-location group.
+ */
+export const COLOCATION_PEER_SQL = `
+SELECT p.logicalrelid::regclass::text AS relation
+FROM pg_dist_partition p
+JOIN pg_attribute a ON a.attrelid = p.logicalrelid AND a.attname = column_to_column_name(p.logicalrelid, p.partkey)
+WHERE p.partmethod = 'h' AND a.attname = $1 AND a.atttypid = $2::regtype AND p.logicalrelid IS DISTINCT FROM to_regclass($3)
+ORDER BY p.logicalrelid::oid
+LIMIT 1`;
+
+/**
+ * Makes a (new, empty) table hash-distributed on `column`, or a single-shard distributed table
+ * when `column` is null. `colocateWith`: a table (its qualified name as the server prints it),
+ * or Citus's 'default' (the group of the column's type) or 'none' (a group of its own).
+ */
+export function buildCreateDistributedTableSql(schema: string, table: string, column: string | null, colocateWith: string): string {
+  return `SELECT create_distributed_table(${quoteLiteral(qualified(schema, table))}, ${column === null ? 'NULL' : quoteLiteral(column)}, colocate_with => ${quoteLiteral(colocateWith)})`;
+}
+
+/** Makes a table a reference table: one shard, a copy on every node. */
+export function buildCreateReferenceTableSql(schema: string, table: string): string {
+  return `SELECT create_reference_table(${quoteLiteral(qualified(schema, table))})`;
+}
