@@ -37,6 +37,8 @@ export interface CitusCluster {
   workerPorts(): Promise<number[]>;
 }
 
+const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
 /** The cluster for one test file: a pool opened before its tests, its schemas dropped after them. */
 export function useCitusCluster(): CitusCluster {
   let pool: pg.Pool | undefined;
@@ -48,14 +50,14 @@ export function useCitusCluster(): CitusCluster {
   afterAll(async () => {
     if (!pool) return;
     const schemas = await pool.query<{ nspname: string }>('SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1)', [prefix]);
-    for (const s of schemas.rows) await pool.query(`DROP SCHEMA "${s.nspname}" CASCADE`);
+    for (const s of schemas.rows) await pool.query(`DROP SCHEMA ${ident(s.nspname)} CASCADE`);
     await pool.end();
   });
   const query = async <T extends pg.QueryResultRow>(sql: string, params?: unknown[]) => {
     if (!pool) throw new Error('useCitusCluster(): the cluster is reachable only inside tests');
     return (await pool.query<T>(sql, params)).rows;
   };
-  const rel = (schema: string, table: string) => `"${schema}"."${table}"`;
+  const rel = (schema: string, table: string) => `${ident(schema)}.${ident(table)}`;
   return {
     config: {
       host: url.hostname,

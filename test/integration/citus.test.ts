@@ -56,6 +56,21 @@ describeCitus('Citus: new tables', () => {
     expect(await cluster.query(`SELECT c.name, sum(o.total)::int AS t FROM "${schema}".orders o JOIN "${schema}".customers c USING (customer_id) WHERE customer_id = 4 GROUP BY 1`)).toEqual([{ name: 'c4', t: 99 }]);
   });
 
+  it('quoted, mixed-case and hostile names are distributed and co-located like any other', async () => {
+    const schema = cluster.schema('Odd "Schema"');
+    const q = (n: string) => `"${n.replace(/"/g, '""')}"`;
+    const props = { 'Cust"Id': { type: 'integer' }, 'v; --': { type: 'string' } };
+    const r = await runTarget({
+      config: { ...cluster.config, default_target_schema: schema },
+      input: singer(schemaMsg('We"ird', props, ['Cust"Id']), schemaMsg('Ot her', props, ['Cust"Id']), rec('We"ird', { 'Cust"Id': 1, 'v; --': 'a' }), rec('Ot her', { 'Cust"Id': 1, 'v; --': 'b' })),
+    });
+    expect(r.code).toBe(0);
+    const a = await cluster.layout(schema, 'We"ird');
+    expect(a).toMatchObject({ method: 'h', column: 'Cust"Id' });
+    expect((await cluster.layout(schema, 'Ot her')).colocation).toBe(a.colocation);
+    expect(await cluster.query(`SELECT "v; --" AS v FROM ${q(schema)}.${q('We"ird')}`)).toEqual([{ v: 'a' }]);
+  });
+
   it('a distribution_column outside the key is a config error (exit 64), and no table is created', async () => {
     const schema = cluster.schema('badcol');
     const r = await runTarget({
