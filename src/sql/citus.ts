@@ -27,7 +27,7 @@ export const COLOCATION_PEER_SQL = `
 SELECT p.logicalrelid::regclass::text AS relation
 FROM pg_dist_partition p
 JOIN pg_attribute a ON a.attrelid = p.logicalrelid AND a.attname = column_to_column_name(p.logicalrelid, p.partkey)
-WHERE p.partmethod = 'h' AND a.attname = $1 AND a.atttypid = $2::regtype AND p.logicalrelid IS DISTINCT FROM to_regclass($3)
+WHERE p.partmethod = 'h' AND a.attname = $1 AND a.atttypid = to_regtype($2) AND p.logicalrelid IS DISTINCT FROM to_regclass($3)
 ORDER BY p.logicalrelid::oid
 LIMIT 1`;
 
