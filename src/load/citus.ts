@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import { InputError } from '../errors.js';
+import { ConfigError, InputError, describe } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { ColumnSpec } from '../schema/columns.js';
 import type { TableName } from '../schema/names.js';
@@ -44,6 +44,8 @@ export class Citus {
   private readonly singleShard: boolean;
   /** Citus tables of this run, by label: their upserts use INSERT ... ON CONFLICT, never MERGE. */
   private readonly citusTables = new Set<string>();
+  /** The reference tables among them (their hard deletes take the keys from a subquery). */
+  private readonly referenceTables = new Set<string>();
   private mergeNoticeGiven = false;
 
   constructor(
@@ -63,6 +65,7 @@ export class Citus {
   /** A table the sync just created (empty, in the sync's transaction) becomes what its stream asks. */
   async placeNewTable(client: PoolClient, request: SyncRequest, columns: readonly ColumnSpec[]): Promise<Placement> {
     const p = placementForNewTable(this.options.mode, this.singleShard, request.citus, columns);
+    refuseHistoryOnReference(p, request, 'the stream asks for one (citus_table: reference)');
     const colocateWith = await this.apply(client, request.table, p);
     this.note(request.table, p);
     if (p.kind !== 'local') this.log.info({ stream: request.stream, table: tableLabel(request.table), citus: describePlacement(p), colocateWith }, 'made the new table a Citus table');
@@ -72,6 +75,7 @@ export class Citus {
   /** An existing table keeps its layout; the user is told when the config would lay out a new one differently. */
   async existingTable(client: PoolClient, request: SyncRequest, columns: readonly ColumnSpec[]): Promise<CitusGuard> {
     const p = await this.placementOf(client, request.table);
+    refuseHistoryOnReference(p, request, `table ${tableLabel(request.table)} is one`);
     this.note(request.table, p);
     const wanted = placementForNewTable(this.options.mode, this.singleShard, request.citus, columns);
     if (!samePlacement(p, wanted)) {
@@ -106,6 +110,11 @@ export class Citus {
     this.note(fresh, p);
   }
 
+  /** Whether the table is a Citus reference table. */
+  isReference(table: TableName): boolean {
+    return this.referenceTables.has(tableLabel(table));
+  }
+
   /** Whether upserts into this table may use MERGE (not into a Citus table). */
   mergeAllowed(table: TableName): boolean {
     return !this.citusTables.has(tableLabel(table));
@@ -134,9 +143,24 @@ export class Citus {
   private note(table: TableName, p: Placement): void {
     if (p.kind === 'local' || p.kind === 'citus-local') return;
     this.citusTables.add(tableLabel(table));
+    if (p.kind === 'reference') this.referenceTables.add(tableLabel(table));
     if (this.options.mergeRequested && !this.mergeNoticeGiven) {
       this.mergeNoticeGiven = true;
       this.log.info({ table: tableLabel(table) }, 'upsert_statement merge: Citus cannot MERGE into its tables from the staging table, so upserts into Citus tables use INSERT ... ON CONFLICT');
     }
   }
+}
+
+/**
+ * load_method history closes versions with UPDATE ... FROM the staging rows, which Citus cannot
+ * run on a reference table ("relation ... is not distributed"): refused before anything loads.
+ */
+function refuseHistoryOnReference(p: Placement, request: SyncRequest, why: string): void {
+  if (p.kind !== 'reference' || !request.currentKey?.length) return;
+  throw new ConfigError(
+    describe(
+      `load_method history cannot load into a Citus reference table, and ${why}: Citus cannot update a reference table from the staging table; give the stream a distributed table (the default; drop citus_table: reference, or the table to recreate it) or another load method`,
+      { stream: request.stream },
+    ),
+  );
 }

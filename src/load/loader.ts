@@ -143,7 +143,7 @@ export class Loader implements LoadTarget {
       }
       await client.query(buildCreateStagingSql(batch.table.schema, batch.table.table, batch.columns));
       await copyInto(client, buildCopySql(quoteIdent(STAGING_TABLE), batch.columns), batch.chunks);
-      return strategy.mergeStaged(client, batch, { useMerge: this.useMerge(batch) });
+      return strategy.mergeStaged(client, batch, { useMerge: this.useMerge(batch), citusReference: this.citus?.isReference(batch.table) });
     });
     this.log.debug({ stream: batch.stream, rows: batch.rowCount, ...counts, ms: Math.round(performance.now() - started) }, 'batch committed');
     return counts;

@@ -1,4 +1,5 @@
-import { qualified, quoteLiteral } from './quote.js';
+import { STAGING_TABLE } from './merge.js';
+import { qualified, quoteIdent, quoteLiteral } from './quote.js';
 
 /*
  * SQL of Citus (distributed PostgreSQL): the catalog lookups and the UDF calls that make a
@@ -43,4 +44,21 @@ export function buildCreateDistributedTableSql(schema: string, table: string, co
 /** Makes a table a reference table: one shard, a copy on every node. */
 export function buildCreateReferenceTableSql(schema: string, table: string): string {
   return `SELECT create_reference_table(${quoteLiteral(qualified(schema, table))})`;
+}
+
+/**
+ * Hard delete (rows whose incoming record carries _sdc_deleted_at, by key) for a Citus reference
+ * table, which Citus cannot join with the coordinator's staging table in DELETE ... USING
+ * ("relation ... is not distributed"): the keys come from an uncorrelated subquery, which Citus
+ * plans on its own. Same rows as buildDeleteMarkedSql, order guard included.
+ */
+export function buildDeleteMarkedByKeyListSql(schema: string, table: string, keyColumns: readonly string[], orderColumn?: string): string {
+  const target = qualified(schema, table);
+  const keys = (alias: string) => keyColumns.map((c) => `${alias}.${quoteIdent(c)}`).join(', ');
+  const on = keyColumns.map((c) => `c.${quoteIdent(c)} = s.${quoteIdent(c)}`).join(' AND ');
+  const o = orderColumn ? quoteIdent(orderColumn) : undefined;
+  const source = o
+    ? `SELECT ${keys('s')} FROM ${quoteIdent(STAGING_TABLE)} AS s JOIN ${target} AS c ON ${on} WHERE s."_sdc_deleted_at" IS NOT NULL AND (c.${o} IS NULL OR s.${o} IS NULL OR c.${o} <= s.${o})`
+    : `SELECT ${keys('s')} FROM ${quoteIdent(STAGING_TABLE)} AS s WHERE s."_sdc_deleted_at" IS NOT NULL`;
+  return `DELETE FROM ${target} AS t WHERE (${keys('t')}) IN (${source})`;
 }

@@ -98,6 +98,26 @@ describeCitus('Citus: new tables', () => {
     ]);
   });
 
+  it('hard deletes on a reference table (keys from a subquery: Citus cannot join it with the staging table); history on one is refused (exit 64)', async () => {
+    const schema = cluster.schema('refdel');
+    const props = { code: { type: 'string' }, name: { type: 'string' }, at: { type: 'string', format: 'date-time' } };
+    const config = { ...cluster.config, default_target_schema: schema, hard_delete: true, stream_overrides: { c: { citus_table: 'reference' } } };
+    const s = (...m: unknown[]) => singer(schemaMsg('c', props, ['code'], { bookmark_properties: ['at'] }), ...m);
+    expect((await runTarget({ config, input: s(rec('c', { code: 'DE', name: 'x', at: '2024-01-02T00:00:00Z' }), rec('c', { code: 'FR', name: 'y', at: '2024-01-02T00:00:00Z' }), rec('c', { code: 'IT', name: 'z', at: '2024-01-02T00:00:00Z' })) })).code).toBe(0);
+    const deleted = '2024-01-03T00:00:00Z';
+    const r = await runTarget({ config, input: s(rec('c', { code: 'DE', name: 'x', at: '2024-01-03T00:00:00Z', _sdc_deleted_at: deleted }), rec('c', { code: 'FR', name: 'y', at: '2024-01-01T00:00:00Z', _sdc_deleted_at: deleted })) });
+    expect(r.stderr).not.toContain('target-postgres: error');
+    expect(r.code).toBe(0);
+    // DE deleted; FR's delete is older than the stored row, so FR stays
+    expect(await cluster.query(`SELECT code FROM "${schema}".c ORDER BY 1`)).toEqual([{ code: 'FR' }, { code: 'IT' }]);
+    expect(await cluster.layout(schema, 'c')).toMatchObject({ method: 'n', repmodel: 't' });
+
+    const history = await runTarget({ config: { ...config, stream_overrides: { h: { citus_table: 'reference', load_method: 'history' } } }, input: singer(schemaMsg('h', props, ['code']), rec('h', { code: 'DE', name: 'x', at: deleted })) });
+    expect(history.code).toBe(64);
+    expect(history.stderr).toContain('target-postgres: error: stream "h": load_method history cannot load into a Citus reference table');
+    expect(await cluster.layout(schema, 'h')).toEqual({});
+  });
+
   it('keyless streams: distributed on _sdc_sequence (rows on both workers), on distribution_column if set, single-shard without metadata columns', async () => {
     const schema = cluster.schema('keyless');
     const props = { user_id: { type: 'integer' }, what: { type: ['string', 'null'] } };

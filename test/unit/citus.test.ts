@@ -11,7 +11,7 @@ import {
   type Placement,
 } from '../../src/load/citus-placement.js';
 import type { ColumnSpec } from '../../src/schema/columns.js';
-import { buildCreateDistributedTableSql, buildCreateReferenceTableSql } from '../../src/sql/citus.js';
+import { buildCreateDistributedTableSql, buildCreateReferenceTableSql, buildDeleteMarkedByKeyListSql } from '../../src/sql/citus.js';
 import { CITUS_MERGE_UNSUPPORTED, CITUS_NULL_DISTRIBUTION_VALUE } from '../../src/sql/dialect.js';
 import { qualified } from '../../src/sql/quote.js';
 import { HOSTILE_NAMES, hasNoInjection, lexSql } from './sql-text.js';
@@ -32,6 +32,21 @@ describe('Citus SQL builders', () => {
 
   it('a reference table', () => {
     expect(buildCreateReferenceTableSql('s', 't')).toBe(`SELECT create_reference_table('"s"."t"')`);
+  });
+
+  it('hard delete on a reference table takes the keys from an uncorrelated subquery, with the order guard', () => {
+    expect(buildDeleteMarkedByKeyListSql('s', 't', ['id', 'k'])).toBe(
+      `DELETE FROM "s"."t" AS t WHERE (t."id", t."k") IN (SELECT s."id", s."k" FROM "target_postgres_stage" AS s WHERE s."_sdc_deleted_at" IS NOT NULL)`,
+    );
+    expect(buildDeleteMarkedByKeyListSql('s', 't', ['id'], 'at')).toBe(
+      `DELETE FROM "s"."t" AS t WHERE (t."id") IN (SELECT s."id" FROM "target_postgres_stage" AS s JOIN "s"."t" AS c ON c."id" = s."id" WHERE s."_sdc_deleted_at" IS NOT NULL AND (c."at" IS NULL OR s."at" IS NULL OR c."at" <= s."at"))`,
+    );
+  });
+
+  it.each(HOSTILE_NAMES)('keeps hostile names %j quoted in the reference-table hard delete', (name) => {
+    const pieces = lexSql(buildDeleteMarkedByKeyListSql(name, name, [name], name));
+    expect(pieces.identifiers.every((i) => i === name || i === 'target_postgres_stage' || i === '_sdc_deleted_at')).toBe(true);
+    expect(hasNoInjection(pieces.skeleton)).toBe(true);
   });
 
   it.each(HOSTILE_NAMES)('keeps hostile name %j inside literals Citus reads as a quoted name and an exact column', (name) => {
