@@ -1,5 +1,6 @@
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { describeCitus, useCitusCluster } from '../helpers/citus.js';
+import { useTestDatabase } from '../helpers/db.js';
 import { runTarget } from '../helpers/run-target.js';
 import { activateVersion, rec, schemaMsg, singer } from '../helpers/singer.js';
 
@@ -9,9 +10,23 @@ import { activateVersion, rec, schemaMsg, singer } from '../helpers/singer.js';
  * citus-evolution.test.ts.
  */
 const cluster = useCitusCluster();
+const plain = useTestDatabase();
 
 const customer = { customer_id: { type: 'integer' }, name: { type: ['string', 'null'] } };
 const order = { id: { type: 'integer' }, customer_id: { type: 'integer' }, total: { type: ['number', 'null'] } };
+
+describe('Citus settings on plain PostgreSQL', () => {
+  it('do nothing: plain tables, no Citus in the log; a wrong distribution_column is still a config error', async () => {
+    const config = { ...plain.config, default_target_schema: 'plain', stream_overrides: { orders: { distribution_column: 'customer_id' }, dims: { citus_table: 'reference' } } };
+    const r = await runTarget({ config, input: singer(schemaMsg('orders', order, ['id', 'customer_id']), schemaMsg('dims', customer, ['customer_id']), rec('orders', { id: 1, customer_id: 2, total: 3 }), rec('dims', { customer_id: 2, name: 'x' })) });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('"msg":"connected"');
+    expect(r.stderr).not.toMatch(/Citus/);
+    expect(await plain.query('SELECT id::int, customer_id::int FROM plain.orders')).toEqual([{ id: 1, customer_id: 2 }]);
+    const bad = await runTarget({ config: { ...config, default_target_schema: 'plain2', stream_overrides: { orders: { distribution_column: 'total' } } }, input: singer(schemaMsg('orders', order, ['id'])) });
+    expect(bad.code).toBe(64);
+  });
+});
 
 describeCitus('Citus: new tables', () => {
   it('keyed streams are distributed on their first key (or distribution_column), co-located, with shards on both workers; upsert updates rows', async () => {
@@ -234,6 +249,20 @@ describeCitus('Citus: load methods on distributed tables', () => {
       { id: 4, v: 'keep' },
     ]);
     expect(await cluster.layout(schema, 'd')).toMatchObject({ method: 'h', column: 'id' });
+
+    // without hard_delete, ACTIVATE_VERSION marks the older rows on every shard
+    const soft = cluster.schema('softdel');
+    const r2 = await runTarget({
+      config: { ...cluster.config, default_target_schema: soft },
+      input: singer(schemaMsg('d', props), ...[1, 2, 3, 4].map((id) => rec('d', { id, v: 'old' }, { version: 1 })), rec('d', { id: 2, v: 'new' }, { version: 2 }), activateVersion('d', 2)),
+    });
+    expect(r2.code).toBe(0);
+    expect(await cluster.query(`SELECT id::int, _sdc_deleted_at IS NOT NULL AS deleted FROM "${soft}".d ORDER BY 1`)).toEqual([
+      { id: 1, deleted: true },
+      { id: 2, deleted: false },
+      { id: 3, deleted: true },
+      { id: 4, deleted: true },
+    ]);
   });
 
   it('the dead-letter table is a single-shard distributed table holding the rejected records', async () => {
