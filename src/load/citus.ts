@@ -133,11 +133,24 @@ export class Citus {
       // a group of its own, so such tables spread over the workers; an overwrite's stays with its live table
       await client.query(buildCreateDistributedTableSql(table.schema, table.table, null, like ? qualified(like.schema, like.table) : 'none'));
     } else if (p.kind === 'hash') {
-      const peer = like ? qualified(like.schema, like.table) : (await client.query<{ relation: string }>(COLOCATION_PEER_SQL, [p.column, p.type, qualified(table.schema, table.table)])).rows[0]?.relation;
+      const peer = like ? qualified(like.schema, like.table) : await this.colocationPeer(client, table, p);
       await client.query(buildCreateDistributedTableSql(table.schema, table.table, p.column, peer ?? 'default'));
       return peer;
     }
     return undefined;
+  }
+
+  /** The table a new table distributed on `p.column` is co-located with: one distributed on a column of that name and type. */
+  private async colocationPeer(client: PoolClient, table: TableName, p: Extract<Placement, { kind: 'hash' }>): Promise<string | undefined> {
+    const r = await client.query<{ relation: string; same_type: boolean; type: string }>(COLOCATION_PEER_SQL, [p.column, p.type, qualified(table.schema, table.table)]);
+    const peer = r.rows[0];
+    if (peer && !peer.same_type) {
+      this.log.warn(
+        { table: tableLabel(table), column: p.column, type: p.type, other: peer.relation, otherType: peer.type },
+        `table ${tableLabel(table)} is not co-located with ${peer.relation}: both are distributed on ${JSON.stringify(p.column)}, but as ${p.type} and ${peer.type}, and Citus co-locates only equal types; give the property the same JSON Schema type in both streams`,
+      );
+    }
+    return peer?.same_type ? peer.relation : undefined;
   }
 
   private note(table: TableName, p: Placement): void {

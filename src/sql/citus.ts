@@ -21,15 +21,16 @@ FROM pg_dist_partition p
 WHERE p.logicalrelid = to_regclass($1)`;
 
 /**
- * The oldest hash-distributed table (other than $3) whose distribution column has the name $1
- * and the type $2: a new table distributed on that column joins its co-location group.
+ * The oldest hash-distributed table (other than $3) whose distribution column has the name $1,
+ * one of the type $2 first: a new table distributed on that column joins its co-location group
+ * when the types are the same (Citus co-locates only equal types).
  */
 export const COLOCATION_PEER_SQL = `
-SELECT p.logicalrelid::regclass::text AS relation
+SELECT p.logicalrelid::regclass::text AS relation, a.atttypid = to_regtype($2) AS same_type, format_type(a.atttypid, a.atttypmod) AS type
 FROM pg_dist_partition p
 JOIN pg_attribute a ON a.attrelid = p.logicalrelid AND a.attname = column_to_column_name(p.logicalrelid, p.partkey)
-WHERE p.partmethod = 'h' AND a.attname = $1 AND a.atttypid = to_regtype($2) AND p.logicalrelid IS DISTINCT FROM to_regclass($3)
-ORDER BY p.logicalrelid::oid
+WHERE p.partmethod = 'h' AND a.attname = $1 AND p.logicalrelid IS DISTINCT FROM to_regclass($3)
+ORDER BY a.atttypid = to_regtype($2) DESC, p.logicalrelid::oid
 LIMIT 1`;
 
 /**

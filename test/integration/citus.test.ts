@@ -71,6 +71,15 @@ describeCitus('Citus: new tables', () => {
     expect(await cluster.query(`SELECT c.name, sum(o.total)::int AS t FROM "${schema}".orders o JOIN "${schema}".customers c USING (customer_id) WHERE customer_id = 4 GROUP BY 1`)).toEqual([{ name: 'c4', t: 99 }]);
   });
 
+  it('a distribution column of another type is not co-located, with a warning saying why', async () => {
+    const schema = cluster.schema('types');
+    const narrow = { customer_id: { type: 'integer', minimum: 0, maximum: 100000 }, name: { type: 'string' } };
+    const r = await runTarget({ config: { ...cluster.config, default_target_schema: schema }, input: singer(schemaMsg('customers', customer, ['customer_id']), schemaMsg('narrow', narrow, ['customer_id']), rec('narrow', { customer_id: 1, name: 'x' })) });
+    expect(r.code).toBe(0);
+    expect((await cluster.layout(schema, 'narrow')).colocation).not.toBe((await cluster.layout(schema, 'customers')).colocation);
+    expect(r.stderr).toMatch(/is not co-located with .*: both are distributed on \\"customer_id\\", but as integer and bigint/);
+  });
+
   it('quoted, mixed-case and hostile names are distributed and co-located like any other', async () => {
     const schema = cluster.schema('Odd "Schema"');
     const q = (n: string) => `"${n.replace(/"/g, '""')}"`;
