@@ -59,6 +59,12 @@ const ctx = { rows: opts.rows, databaseUrl: opts.databaseUrl, files, logDir };
 const results = [];
 let failed;
 for (const s of selected) {
+  if (s.skip) {
+    log(`- ${s.label}: skipped, ${s.skip}`);
+    continue;
+  }
+  // a scenario may load into another server (the Citus ones: BENCH_CITUS_URL)
+  const url = s.databaseUrl ?? opts.databaseUrl;
   const input = s.input(files);
   log(`- ${s.label} ...`);
   try {
@@ -66,7 +72,7 @@ for (const s of selected) {
     // 2-core machine a checkpoint or a neighbour can stall one run by seconds
     const runs = [];
     for (let i = 0; i < opts.repeat; i++) {
-      if (i > 0) dropSchema(opts.databaseUrl, s.schema);
+      if (i > 0) dropSchema(url, s.schema);
       const m = await s.run(ctx);
       runs.push(m);
       log(
@@ -81,7 +87,7 @@ for (const s of selected) {
     log(`\n*** BENCH FAILED in ${s.id}: ${e.message}\n`);
     break;
   } finally {
-    if (!opts.keep) dropSchema(opts.databaseUrl, s.schema);
+    if (!opts.keep) dropSchema(url, s.schema);
   }
 }
 if (failed) process.exit(1);
@@ -101,6 +107,7 @@ const section = resultsMarkdown({
     `Target settings: ${defaults}; (c) load_method=upsert; everything else at its default. Input read with --input.`,
     '(a) and (a2) load into a typed table with a primary key on id (tags as jsonb); the target adds 7 `_sdc_*` columns and, append-only, creates no primary key.',
     `(e) is the wide workload with record i sent to stream events_{i mod 20} (bench/interleave-streams.mjs).`,
+    ...results.filter((r) => r.note).map((r) => `${r.id}: into the Citus coordinator at BENCH_CITUS_URL, ${r.note}.`),
     '"× (a) wall" is wall time divided by the wide raw COPY\'s; every row count was checked with SELECT count(*).',
     `Each scenario ran ${opts.repeat} time(s); the fastest run is shown. All wall times (s): ${results.map((r) => `${r.id} ${r.walls.map((w) => w.toFixed(2)).join(' / ')}`).join('; ')}.`,
   ],

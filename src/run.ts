@@ -54,6 +54,7 @@ export async function run(args: Args, control: RunControl): Promise<number> {
     maxRetries: config.max_retries,
     retryBackoffMs: config.retry_backoff_ms,
     upsertStatement: config.upsert_statement,
+    citusDistribution: config.citus_distribution,
     log,
   });
   const started = performance.now();

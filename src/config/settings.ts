@@ -48,6 +48,7 @@ export type ResolvedConfig = TargetPostgresConfig &
       | 'table_prefix'
       | 'name_style'
       | 'upsert_statement'
+      | 'citus_distribution'
       | 'hard_delete'
       | 'activate_version'
       | 'interpret_content_encoding'

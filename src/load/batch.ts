@@ -1,6 +1,7 @@
 import type { ColumnSpec } from '../schema/columns.js';
 import type { TableName } from '../schema/names.js';
 import type { ColumnDef } from '../sql/ddl.js';
+import type { CitusRequest } from './citus-placement.js';
 
 export type LoadMethod = 'append-only' | 'upsert' | 'overwrite' | 'history';
 
@@ -50,6 +51,8 @@ export interface SyncRequest {
   extraColumns?: ColumnDef[];
   /** History: key properties with one current row each (a unique partial index). */
   currentKey?: string[];
+  /** What the stream asks of its table on Citus (none: the defaults, as for the dead-letter table). */
+  citus?: CitusRequest;
 }
 
 export interface SyncResult {

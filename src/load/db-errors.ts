@@ -1,5 +1,6 @@
 import { DestinationError, InputError, TargetError } from '../errors.js';
 import { redactSecrets } from '../log.js';
+import { CITUS_NULL_DISTRIBUTION_VALUE } from '../sql/dialect.js';
 
 interface PgLikeError extends Error {
   code?: string;
@@ -39,7 +40,7 @@ export interface BatchContext {
 
 /** The row and column of a COPY error context (`COPY t, line 3, column a:b: "…"`). */
 function copyPlaceOf(where: string | undefined, columns?: readonly string[]): { row: number; column?: string } | undefined {
-  const m = /COPY .*?, line (\d+)(?:, column (.*))?$/m.exec(where ?? '');
+  const m = /COPY .*?, line (\d+)(?:, column (.*)|: .*)?$/m.exec(where ?? '');
   if (!m) return undefined;
   let column: string | undefined;
   if (m[2] !== undefined) {
@@ -63,8 +64,9 @@ export function toTargetError(error: unknown, ctx: BatchContext): TargetError {
   if (code && (code.startsWith('22') || code === '23502' || code === '23514') && copyPlace) {
     const copyLine = copyPlace.row;
     const line = ctx.lines && copyLine >= 1 && copyLine <= ctx.lines.length ? ctx.lines[copyLine - 1] : undefined;
+    const citus = CITUS_NULL_DISTRIBUTION_VALUE.test(message) ? ' (every record needs a value in the Citus distribution column)' : '';
     return new InputError(
-      `PostgreSQL rejected a value for table ${ctx.table}: ${message}`,
+      `PostgreSQL rejected a value for table ${ctx.table}: ${message}${citus}`,
       { stream: ctx.stream, line, column: copyPlace.column ?? e.column },
       { cause: error, batchRow: copyLine },
     );

@@ -6,10 +6,12 @@ import { pipeline } from 'node:stream/promises';
 import type { Logger } from '../log.js';
 import type { TableName } from '../schema/names.js';
 import { COLUMN_TYPE_SQL, buildAlterColumnTypeSql, usingExpression } from '../sql/ddl.js';
-import { DDL_LOCK_SQL, MERGE_MIN_SERVER_VERSION, SERVER_VERSION_SQL, UNIQUE_VIOLATION } from '../sql/dialect.js';
+import { CITUS_MERGE_UNSUPPORTED, DDL_LOCK_SQL, MERGE_MIN_SERVER_VERSION, SERVER_FACTS_SQL, UNIQUE_VIOLATION } from '../sql/dialect.js';
 import { buildActivateVersionDeleteSql, buildActivateVersionSoftDeleteSql, buildCopySql, buildCreateStagingSql, STAGING_TABLE } from '../sql/merge.js';
 import { qualified, quoteIdent } from '../sql/quote.js';
 import { tableLabel, type Batch, type LoadCounts, type LoadTarget, type SyncRequest, type SyncResult } from './batch.js';
+import { Citus } from './citus.js';
+import type { CitusMode } from './citus-placement.js';
 import type { ConnectionFactory } from './connection-factory.js';
 import { integerOverflow, sqlStateOf } from './db-errors.js';
 import { strategyFor } from './strategies/index.js';
@@ -21,6 +23,8 @@ export interface LoaderOptions extends RetryOptions, TransactionSettings {
   connections: ConnectionFactory;
   parallelism: number;
   upsertStatement?: 'merge' | 'insert_on_conflict';
+  /** citus_distribution (default auto); used only when the database has the citus extension. */
+  citusDistribution?: CitusMode;
   log: Logger;
 }
 
@@ -33,6 +37,8 @@ export class Loader implements LoadTarget {
   private serverVersion = 0;
   /** MERGE met a concurrently inserted key once: INSERT ... ON CONFLICT from then on. */
   private mergeConflicted = false;
+  /** The Citus coordinator, when the database has the citus extension (known after connect()). */
+  private citus: Citus | undefined;
 
   constructor(private readonly options: LoaderOptions) {
     this.log = options.log;
@@ -55,9 +61,15 @@ export class Loader implements LoadTarget {
         } else throw e;
       }
       try {
-        const v = await client.query<{ server_version_num: string }>(SERVER_VERSION_SQL);
-        this.serverVersion = Number(v.rows[0].server_version_num);
-        this.log.info({ server: connections.display, version: v.rows[0].server_version_num }, 'connected');
+        const v = await client.query<{ server_version_num: string; citus_version: string | null }>(SERVER_FACTS_SQL);
+        const { server_version_num: version, citus_version: citus } = v.rows[0];
+        this.serverVersion = Number(version);
+        if (citus) {
+          this.citus = new Citus(citus, { mode: this.options.citusDistribution ?? 'auto', mergeRequested: this.options.upsertStatement === 'merge' }, this.log);
+          this.log.info({ server: connections.display, version, citus, citusDistribution: this.options.citusDistribution ?? 'auto' }, 'connected to a Citus coordinator');
+        } else {
+          this.log.info({ server: connections.display, version }, 'connected');
+        }
       } finally {
         client.release();
       }
@@ -66,12 +78,12 @@ export class Loader implements LoadTarget {
 
   /** Brings the table in line with the stream's columns; returns the actual column types. */
   async syncTable(request: SyncRequest): Promise<SyncResult> {
-    return this.tx.run('sync table', { stream: request.stream, table: tableLabel(request.table) }, (client) => syncTable(client, request, this.log));
+    return this.tx.run('sync table', { stream: request.stream, table: tableLabel(request.table) }, (client) => syncTable(client, request, this.log, this.citus));
   }
 
   /** Starts an overwrite: an empty fresh table shaped like the live one; returns its name. */
   async prepareOverwrite(stream: string, live: TableName): Promise<TableName> {
-    return this.tx.run('prepare overwrite', { stream, table: tableLabel(live) }, (client) => prepareOverwrite(client, live));
+    return this.tx.run('prepare overwrite', { stream, table: tableLabel(live) }, (client) => prepareOverwrite(client, live, this.citus));
   }
 
   /** Ends an overwrite: the fresh table atomically replaces the live one. */
@@ -94,6 +106,11 @@ export class Loader implements LoadTarget {
           this.log.warn({ stream: batch.stream }, 'MERGE met a key inserted by another session; upserting with INSERT ... ON CONFLICT from now on');
           continue;
         }
+        if (this.citus && this.useMerge(batch) && CITUS_MERGE_UNSUPPORTED.test((e as Error).message)) {
+          this.citus.mergeRefused(batch.table);
+          this.log.info({ stream: batch.stream, table: tableLabel(batch.table) }, 'Citus refused MERGE into the table; upserting with INSERT ... ON CONFLICT');
+          continue;
+        }
         const overflow = widened < 3 * batch.columns.length ? integerOverflow(e, batch.columns) : undefined;
         if (!overflow) throw e;
         const fitsBigint = /^-?\d+$/.test(overflow.value) && BigInt(overflow.value) >= -(2n ** 63n) && BigInt(overflow.value) < 2n ** 63n;
@@ -103,6 +120,10 @@ export class Loader implements LoadTarget {
           // an integer array column (bigint[]) widens to an array of the wider type
           const current = await client.query<{ type: string }>(COLUMN_TYPE_SQL, [qualified(batch.table.schema, batch.table.table), overflow.column]);
           const type = current.rows[0]?.type.endsWith('[]') ? `${to}[]` : to;
+          if (this.citus) {
+            const guard = this.citus.guard(await this.citus.placementOf(client, batch.table), batch.stream, batch.table);
+            guard.refuseTypeChange(overflow.column, current.rows[0]?.type ?? overflow.type, type, `a value ${overflow.value} is beyond its range`);
+          }
           await client.query(buildAlterColumnTypeSql(batch.table.schema, batch.table.table, overflow.column, type, usingExpression(overflow.column, type, 'cast')));
           return type;
         });
@@ -122,14 +143,20 @@ export class Loader implements LoadTarget {
       }
       await client.query(buildCreateStagingSql(batch.table.schema, batch.table.table, batch.columns));
       await copyInto(client, buildCopySql(quoteIdent(STAGING_TABLE), batch.columns), batch.chunks);
-      return strategy.mergeStaged(client, batch, { useMerge: this.useMerge(batch) });
+      return strategy.mergeStaged(client, batch, { useMerge: this.useMerge(batch), citusReference: this.citus?.isReference(batch.table) });
     });
     this.log.debug({ stream: batch.stream, rows: batch.rowCount, ...counts, ms: Math.round(performance.now() - started) }, 'batch committed');
     return counts;
   }
 
   private useMerge(batch: Batch): boolean {
-    return batch.merge === 'upsert' && !this.mergeConflicted && this.options.upsertStatement === 'merge' && this.serverVersion >= MERGE_MIN_SERVER_VERSION;
+    return (
+      batch.merge === 'upsert' &&
+      !this.mergeConflicted &&
+      this.options.upsertStatement === 'merge' &&
+      this.serverVersion >= MERGE_MIN_SERVER_VERSION &&
+      (this.citus === undefined || this.citus.mergeAllowed(batch.table))
+    );
   }
 
   /**

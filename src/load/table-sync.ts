@@ -27,6 +27,7 @@ import { DDL_LOCK_SQL } from '../sql/dialect.js';
 import { qualified } from '../sql/quote.js';
 import type { Logger } from '../log.js';
 import { tableLabel, type SyncRequest, type SyncResult } from './batch.js';
+import type { Citus } from './citus.js';
 
 interface ExistingColumn {
   name: string;
@@ -39,12 +40,15 @@ interface ExistingColumn {
 /**
  * Makes the table fit the plan inside the caller's transaction: creates schema and table, adds
  * missing columns, widens columns the schema now wants wider, and adds or moves the primary key.
- * Columns the schema no longer has are kept. Returns the table's actual column types.
+ * Columns the schema no longer has are kept. Returns the table's actual column types. On Citus
+ * (`citus` given) a new table becomes the Citus table its stream asks for, and changes a Citus
+ * table cannot take (a distribution column's type, a key without it) are refused.
  */
 export async function syncTable(
   client: PoolClient,
   request: SyncRequest,
   log: Logger,
+  citus?: Citus,
 ): Promise<SyncResult> {
   const { stream, table: name, columns: planned, primaryKey: keyProperties } = request;
   const extra = request.extraColumns ?? [];
@@ -68,10 +72,12 @@ export async function syncTable(
     for (const col of columns) await comment(col);
     await currentIndex();
     log.info({ stream, table: tableLabel(name), columns: columns.length }, 'created table');
+    if (citus) await citus.placeNewTable(client, request, columns);
     return { columns, types: new Map(columns.map((c) => [c.name, c.pgType])), created: true };
   }
 
   const types = new Map(existing.map((c) => [c.name, c.type]));
+  const guard = citus ? await citus.existingTable(client, request, columns) : undefined;
   for (const col of columns) {
     const current = types.get(col.name);
     if (current === undefined) {
@@ -83,6 +89,7 @@ export async function syncTable(
     }
     const change = reconcileColumn(current, col.pgType);
     if (change.action === 'alter') {
+      guard?.refuseTypeChange(col.name, current, change.pgType, "the stream's schema changed");
       await client.query(buildAlterColumnTypeSql(name.schema, name.table, col.name, change.pgType, usingExpression(col.name, change.pgType, change.convert)));
       types.set(col.name, change.pgType);
       log.info({ stream, column: col.name, from: current, to: change.pgType }, 'widened column');
@@ -95,6 +102,8 @@ export async function syncTable(
       types.set(col.name, col.pgType);
     }
   }
+  guard?.refuseKeyChange(keyColumns);
+  if (request.currentKey?.length) guard?.refuseKeyChange(request.currentKey.map((k) => columnOfProperty(columns, k) ?? k));
   await currentIndex();
 
   const currentKey = existing.filter((c) => c.is_key).sort((a, b) => (a.key_position ?? 0) - (b.key_position ?? 0)).map((c) => c.name);

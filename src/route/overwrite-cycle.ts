@@ -5,10 +5,15 @@ import type { StreamSink } from './sinks.js';
 
 /**
  * load_method overwrite: the first record of a cycle starts it: batches go to a fresh table
- * and states from that record on wait until the fresh table is swapped in.
+ * and states from that record on wait until the fresh table is swapped in. A new cycle waits
+ * for the previous one's swap (ACTIVATE_VERSION, then more records), which renames the fresh
+ * table it would otherwise drop.
  */
 export async function startOverwrite(r: RouteContext, sink: StreamSink, seq: number): Promise<void> {
   const live = sink.plan.table;
+  // a previous cycle's last batches and swap use the same fresh table name: they go first
+  await sink.chain;
+  if (r.batcher.lanes.fatal) throw r.batcher.lanes.fatal;
   let fresh: TableName;
   try {
     fresh = await r.target.prepareOverwrite(sink.name, live);

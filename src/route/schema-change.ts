@@ -71,6 +71,6 @@ function checkSchema(message: SchemaMessage, line: number): void {
 /** Syncs the table with the plan and the load strategy's needs, then (re)builds the stream's sink. */
 export async function buildSink(r: RouteContext, plan: StreamPlan, message: SchemaMessage, schemaKey: string, table: TableName, origin: StreamOrigin, previous?: StreamSink): Promise<StreamSink> {
   const needs = strategyFor(plan.merge).tableNeeds(plan.keys);
-  const sync = await r.sync({ stream: plan.stream, table, columns: plan.columns, ...needs });
+  const sync = await r.sync({ stream: plan.stream, table, columns: plan.columns, ...needs, citus: plan.citus });
   return buildStreamSink(r.config, plan, message, schemaKey, table, sync, r.nextVersion(), r.run, r.metrics.stream(plan.stream), origin, previous);
 }

@@ -5,6 +5,7 @@ import { buildColumnPlan, isFlattenableObject, type ColumnSpec } from '../schema
 import { tableNameFor, type TableName } from '../schema/names.js';
 import { resolveSchema } from '../schema/resolve.js';
 import { mergeModeFor, type LoadMethod, type MergeMode } from '../load/batch.js';
+import { citusRequestFor, type CitusRequest } from '../load/citus-placement.js';
 
 /** Everything decided about a stream from its SCHEMA message and the config. */
 export interface StreamPlan {
@@ -21,6 +22,8 @@ export interface StreamPlan {
   bookmark?: string;
   /** Something the user should know (a fallback), for the log. */
   notice?: string;
+  /** What the stream asks of its table on Citus (stream_overrides citus_table, distribution_column). */
+  citus: CitusRequest;
 }
 
 export function planStream(config: ResolvedConfig, message: SchemaMessage, line: number): StreamPlan {
@@ -72,5 +75,6 @@ export function planStream(config: ResolvedConfig, message: SchemaMessage, line:
     columns: plan.columns,
     bookmark,
     notice,
+    citus: citusRequestFor(stream, override, keys, plan.columns),
   };
 }

@@ -14,6 +14,13 @@ describe('db-errors', () => {
     expect(err.exitCode).toBe(65);
   });
 
+  it('names the input line of a whole row COPY rejected (no column in the context), with what Citus needs', () => {
+    const e = pgError('22004', 'the partition column of table app.e cannot be NULL', { where: 'COPY e, line 2: ",b"' });
+    const err = toTargetError(e, { stream: 'e', table: 'app.e', lines: [7, 9], columns: ['k', 'v'] });
+    expect(err).toBeInstanceOf(InputError);
+    expect(err.message).toBe('line 9, stream "e": PostgreSQL rejected a value for table app.e: the partition column of table app.e cannot be NULL (every record needs a value in the Citus distribution column)');
+  });
+
   it('maps other database errors to destination errors, transient ones exit 75', () => {
     const down = toTargetError(pgError('57P01', 'terminating connection due to administrator command'), { stream: 's', table: 'a.b' });
     expect(down).toBeInstanceOf(DestinationError);

@@ -151,6 +151,21 @@ describe('Router with an in-memory target', () => {
     expect(states).toEqual(['{"n":1}']);
   });
 
+  it('overwrite: a second cycle (records after ACTIVATE_VERSION) prepares its fresh table only after the first one is swapped in', async () => {
+    let commit!: () => void;
+    const target = new MemoryTarget();
+    target.hold = new Promise((resolve) => (commit = resolve));
+    const { router, config } = newRouter({ load_method: 'overwrite' }, target);
+    const reading = readSerial(Readable.from([Buffer.from(text([schema('a'), rec('a', { id: 1 }), activateVersion('a', 2), rec('a', { id: 2 })]))]), router.accept, router, config.max_line_bytes).done;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(target.events.filter((e) => !e.startsWith('sync'))).toEqual(['prepare t.fresh_a']); // the first cycle's load is held
+    commit();
+    await reading;
+    await router.finish();
+    expect(target.events.filter((e) => !e.startsWith('sync'))).toEqual(['prepare t.fresh_a', 'load t.fresh_a 1', 'swap t.fresh_a -> t.a', 'prepare t.fresh_a', 'load t.fresh_a 1', 'swap t.fresh_a -> t.a']);
+    expect(target.rows('t.a').map((r) => r.id)).toEqual(['2']);
+  });
+
   it('flush_all_streams: a full buffer flushes every stream with it', async () => {
     for (const flushAll of [true, false]) {
       let commit!: () => void;

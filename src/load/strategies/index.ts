@@ -19,6 +19,8 @@ export interface TableNeeds {
 export interface WriteOptions {
   /** upsert: use MERGE rather than INSERT ... ON CONFLICT (the server has it and it was asked for). */
   useMerge: boolean;
+  /** The table is a Citus reference table, which Citus cannot join with the staging table in DELETE ... USING. */
+  citusReference?: boolean;
 }
 
 /** How one batch meets its table: one module per merge mode (chosen by mergeModeFor in ../batch.ts), each with its SQL builders in sql/. */

@@ -12,6 +12,7 @@ import {
 } from '../../sql/overwrite.js';
 import { qualified } from '../../sql/quote.js';
 import { tableLabel } from '../batch.js';
+import type { Citus } from '../citus.js';
 
 /*
  * load_method overwrite: each cycle loads (append or upsert, by the stream's keys) into a
@@ -33,14 +34,19 @@ async function exists(client: PoolClient, schema: string, table: string): Promis
 /**
  * An empty fresh table for an overwrite run, shaped like the live table when there is one
  * (columns, defaults, indexes, comments). A fresh table left by an interrupted run is dropped.
+ * On Citus it is laid out like the live table (distributed on the same column and co-located
+ * with it, or a reference table), so the swap keeps the table distributed.
  */
-export async function prepareOverwrite(client: PoolClient, live: TableName): Promise<TableName> {
+export async function prepareOverwrite(client: PoolClient, live: TableName, citus?: Citus): Promise<TableName> {
   await client.query(DDL_LOCK_SQL);
   const { fresh } = overwriteNames(live);
   const schemaExists = (await client.query(SCHEMA_EXISTS_SQL, [live.schema])).rowCount;
   if (schemaExists) {
     await client.query(buildDropTableSql(live.schema, fresh));
-    if (await exists(client, live.schema, live.table)) await client.query(buildCreateLikeSql(live.schema, fresh, live.table));
+    if (await exists(client, live.schema, live.table)) {
+      await client.query(buildCreateLikeSql(live.schema, fresh, live.table));
+      await citus?.placeLike(client, { schema: live.schema, table: fresh }, live);
+    }
   }
   return { schema: live.schema, table: fresh };
 }

@@ -1,3 +1,4 @@
+import { buildDeleteMarkedByKeyListSql } from '../../sql/citus.js';
 import { buildCountedUpsertSql, buildDeleteMarkedSql, buildMergeSql, buildUpsertLiveSql, buildUpsertSql } from '../../sql/merge.js';
 import type { LoadStrategy } from './index.js';
 
@@ -10,7 +11,7 @@ export const upsert: LoadStrategy = {
   merge: 'upsert',
   copiesIntoTable: false,
   tableNeeds: (keys) => ({ primaryKey: keys, extraColumns: [] }),
-  async mergeStaged(client, batch, { useMerge }) {
+  async mergeStaged(client, batch, { useMerge, citusReference }) {
     const { schema, table } = batch.table;
     if (useMerge) {
       // MERGE has no RETURNING before PostgreSQL 17: its rows changed are counted as updated
@@ -21,7 +22,8 @@ export const upsert: LoadStrategy = {
       ? buildUpsertLiveSql(schema, table, batch.columns, batch.keyColumns, batch.orderColumn)
       : buildUpsertSql(schema, table, batch.columns, batch.keyColumns, batch.orderColumn);
     const counted = await client.query<{ inserted: number; updated: number }>(buildCountedUpsertSql(upsertSql));
-    const deleted = batch.hardDelete ? ((await client.query(buildDeleteMarkedSql(schema, table, batch.keyColumns, batch.orderColumn))).rowCount ?? 0) : 0;
+    const deleteSql = citusReference ? buildDeleteMarkedByKeyListSql : buildDeleteMarkedSql;
+    const deleted = batch.hardDelete ? ((await client.query(deleteSql(schema, table, batch.keyColumns, batch.orderColumn))).rowCount ?? 0) : 0;
     return { inserted: counted.rows[0].inserted, updated: counted.rows[0].updated, deleted };
   },
 };
