@@ -73,7 +73,7 @@ export async function run(args: Args, control: RunControl): Promise<number> {
     router.openRecords = open;
     const reader = open(input, router.accept, undefined);
     control.stopReading = () => {
-      router.batchReader?.stop();
+      router.stopReading();
       reader.stop();
     };
     let inputError: unknown;

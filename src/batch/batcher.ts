@@ -22,6 +22,8 @@ export class Batcher {
   batches = 0;
   /** Sequence of the record PostgreSQL rejected, if one was: nothing from it on may be committed. */
   rejectedAt: number | undefined;
+  /** The BATCH file a row (by record sequence) came from, to name it when PostgreSQL rejects a value. */
+  fileOfRow: ((seq: number) => string | undefined) | undefined;
   private readonly sinks = new Set<Sink>();
   private bufferedBytes = 0;
   private bufferedRows = 0;
@@ -99,6 +101,11 @@ export class Batcher {
     } catch (e) {
       const row = e instanceof InputError ? e.batchRow : undefined;
       if (row !== undefined && row >= 1 && row <= batch.seqs.length) {
+        const file = this.fileOfRow?.(batch.seqs[row - 1]);
+        if (file) {
+          const err = e as InputError;
+          e = new InputError(`BATCH file ${file} line ${batch.lines[row - 1]}: ${err.detail}`, { stream: err.stream, column: err.column }, { cause: err.cause, batchRow: row });
+        }
         this.rejectedAt = Math.min(this.rejectedAt ?? Infinity, batch.seqs[row - 1]);
         if (row > 1) {
           await this.timed(batchPrefix(batch, row - 1));

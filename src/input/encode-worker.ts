@@ -11,6 +11,13 @@ import { LineKind, type BlockResult, type RecordsOf, type ToWorker } from './wor
  * exactly as without workers.
  */
 const pipelines = new Map<string, RecordPipeline[]>();
+/** The pipelines a worker runs itself: a record split into several streams goes to the main thread whole. */
+const lookup = {
+  get(stream: string): readonly RecordPipeline[] | undefined {
+    const list = pipelines.get(stream);
+    return list && list.length > 1 ? undefined : list;
+  },
+};
 /** Rows go back as bytes; the main thread runs a line again from its own copy of the block. */
 const NO_SOURCE: LineSource = {
   again: () => {
@@ -31,13 +38,28 @@ function runBlock(seq: number, firstLine: number, lines: number, data: Uint8Arra
   const keys: Array<string | undefined> = [];
   const orders: unknown[] = [];
   const receivedAt = new Date().toISOString();
+  const streamId = (stream: string) => {
+    let id = streamIds.get(stream);
+    if (id === undefined) {
+      id = streams.push(stream) - 1;
+      streamIds.set(stream, id);
+    }
+    return id;
+  };
   let pos = 0;
   for (let i = 0; i < lines; i++) {
     let item: LineItem;
     try {
-      item = processLine(lineText(buf, lineStart, i, firstLine + i), firstLine + i, pipelines, receivedAt, NO_SOURCE, i, recordsOf);
+      item = processLine(lineText(buf, lineStart, i, firstLine + i), firstLine + i, lookup, receivedAt, NO_SOURCE, i, recordsOf);
     } catch {
       kinds[i] = LineKind.other;
+      continue;
+    }
+    if (item.kind === 'skip' && item.filtered !== undefined) {
+      // the main thread drops it only if the stream's pipelines are still the ones that filtered it
+      kinds[i] = LineKind.filtered;
+      streamIndex[i] = streamId(item.filtered);
+      versions[i] = Math.max(...pipelines.get(item.filtered)!.map((p) => p.version));
       continue;
     }
     if (item.kind !== 'row') {
@@ -51,13 +73,8 @@ function runBlock(seq: number, firstLine: number, lines: number, data: Uint8Arra
       out = bigger;
     }
     pos += out.write(row, pos, 'utf8');
-    let id = streamIds.get(item.stream);
-    if (id === undefined) {
-      id = streams.push(item.stream) - 1;
-      streamIds.set(item.stream, id);
-    }
     kinds[i] = LineKind.encoded;
-    streamIndex[i] = id;
+    streamIndex[i] = streamId(item.stream);
     versions[i] = item.version;
     rowEnd[i] = pos;
     keys[i] = item.key;

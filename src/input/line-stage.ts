@@ -2,6 +2,7 @@ import { InputError } from '../errors.js';
 import type { Message, RecordMessage } from '../protocol/messages.js';
 import { parseLine, parseRecordLine } from '../protocol/parse-line.js';
 import type { RecordsOf } from './worker-protocol.js';
+import { MapError } from '../stream/maps/map-transform.js';
 import type { RecordPipeline } from '../stream/record-pipeline.js';
 
 /**
@@ -40,14 +41,17 @@ export type LineItem =
       source: LineSource;
       index: number;
     })
-  /** A RECORD stream maps turned into rows of several streams (main thread only). */
-  | { kind: 'rows'; line: number; rows: RowOf[]; source: LineSource; index: number }
+  /**
+   * A RECORD stream maps turned into rows of several streams (main thread only); the streams
+   * whose pipeline rejected it are in `invalid`, each to fail, skip or dead-letter on its own.
+   */
+  | { kind: 'rows'; line: number; rows: RowOf[]; invalid?: Array<{ stream: string; error: InputError }>; message: RecordMessage; exact: boolean; source: LineSource; index: number }
   /** A RECORD a pipeline rejected; `stream` is the (mapped) stream whose pipeline did. */
   | { kind: 'invalid'; line: number; stream: string; message: RecordMessage; exact: boolean; error: InputError }
   /** Any other message (SCHEMA, STATE, ACTIVATE_VERSION, BATCH, a RECORD of an unknown stream). */
   | { kind: 'message'; line: number; message: Message }
-  /** A blank line, or a message of an unknown type. */
-  | { kind: 'skip'; line: number; ignoredType?: unknown };
+  /** A blank line, a message of an unknown type, or a record every stream map's filter dropped (`filtered`: its input stream). */
+  | { kind: 'skip'; line: number; ignoredType?: unknown; filtered?: string };
 
 /** What the line stage knows of a RECORD's text (see parse-line.ts). */
 export interface RecordText {
@@ -92,29 +96,30 @@ export function runRecord(message: RecordMessage, text: RecordText, line: number
     const pipeline = list[0];
     try {
       const encoded = pipeline.run(message, line, text.exact, text.mayHaveNul, receivedAt, text.mayHaveSurrogate);
-      if (!encoded) return { kind: 'skip', line };
+      if (!encoded) return { kind: 'skip', line, filtered: message.stream };
       return { kind: 'row', line, stream: pipeline.stream, version: pipeline.version, row: encoded.row, key: encoded.key, order: encoded.order, source, index };
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       return { kind: 'invalid', line, stream: pipeline.stream, message, exact: text.exact, error: e };
     }
   }
-  let rows: RowOf[] | undefined;
-  let first: RowOf | undefined;
+  const rows: RowOf[] = [];
+  const invalid: Array<{ stream: string; error: InputError }> = [];
   for (const pipeline of list) {
     let encoded;
     try {
       encoded = pipeline.run(message, line, text.exact, text.mayHaveNul, receivedAt, text.mayHaveSurrogate);
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
-      return { kind: 'invalid', line, stream: pipeline.stream, message, exact: text.exact, error: e };
+      // a record the schema rejects is rejected once; a map that fails rejects it for its stream only
+      if (!(e instanceof MapError)) return { kind: 'invalid', line, stream: pipeline.stream, message, exact: text.exact, error: e };
+      invalid.push({ stream: pipeline.stream, error: e });
+      continue;
     }
-    if (!encoded) continue;
-    const row: RowOf = { stream: pipeline.stream, version: pipeline.version, row: encoded.row, key: encoded.key, order: encoded.order };
-    if (!first) first = row;
-    else (rows ??= [first]).push(row);
+    if (encoded) rows.push({ stream: pipeline.stream, version: pipeline.version, row: encoded.row, key: encoded.key, order: encoded.order });
   }
-  if (rows) return { kind: 'rows', line, rows, source, index };
-  if (first) return { kind: 'row', line, ...first, source, index };
-  return { kind: 'skip', line };
+  if (invalid.length === 1 && rows.length === 0) return { kind: 'invalid', line, stream: invalid[0].stream, message, exact: text.exact, error: invalid[0].error };
+  if (invalid.length === 0 && rows.length === 1) return { kind: 'row', line, ...rows[0], source, index };
+  if (invalid.length === 0 && rows.length === 0) return { kind: 'skip', line, filtered: message.stream };
+  return { kind: 'rows', line, rows, ...(invalid.length ? { invalid } : {}), message, exact: text.exact, source, index };
 }

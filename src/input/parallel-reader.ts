@@ -10,6 +10,13 @@ import { LineKind, type BlockResult, type RecordsOf } from './worker-protocol.js
 
 const BLOCK_BYTES = 256 * 1024;
 
+/** The newest pipeline version of an input stream (a rebuild of any of its pipelines changes it). */
+function newestVersion(pipelines: PipelineLookup, stream: string): number {
+  let v = -1;
+  for (const p of pipelines.get(stream) ?? []) if (p.version > v) v = p.version;
+  return v;
+}
+
 /** How many encode workers to use when the setting is left to the target. */
 export function defaultWorkers(): number {
   return Math.min(4, availableParallelism());
@@ -110,6 +117,7 @@ export function readParallel(input: Readable, accept: ItemSink, pipelines: Pipel
           handled = line;
           const kind = r.kinds[i];
           if (kind === LineKind.blank) continue;
+          if (kind === LineKind.filtered && newestVersion(pipelines, r.streams[r.streamIndex[i]]) === r.versions[i]) continue;
           let item: LineItem;
           if (kind === LineKind.encoded) {
             const row = Buffer.from(r.rows.buffer, r.rows.byteOffset + rowStart, r.rowEnd[i] - rowStart);

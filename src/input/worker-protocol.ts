@@ -19,8 +19,10 @@ export const LineKind = {
   blank: 0,
   /** A record its stream's pipeline turned into a row, in `rows`. */
   encoded: 1,
-  /** Anything else (SCHEMA, STATE, a bad line, a record it has no pipeline for): the main thread runs the line stage on it. */
+  /** Anything else (SCHEMA, STATE, a bad line, a record it has no pipeline for, a record split into several streams): the main thread runs the line stage on it. */
   other: 2,
+  /** A record every pipeline of its input stream (index in `streams`, newest pipeline version in `versions`) filtered out. */
+  filtered: 3,
 } as const;
 
 export interface BlockResult {

@@ -23,10 +23,13 @@ const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
  * A trailing CR is dropped; bad JSON or a malformed message is an InputError naming the line.
  */
 export function parseLine(text: string, line: number): LineMessage | undefined {
-  const parsed = parseText(text, line, streamNamedInText);
+  const parsed = parseText(text, line, streamNamedInText) as (ParsedText & Partial<LineMessage>) | undefined;
   if (!parsed) return undefined;
+  // the one object of the line, completed (no copy per line)
   const message = toMessage(parsed.value, line);
-  return { ...parsed, message, ignoredType: message === null ? (parsed.value as { type?: unknown }).type : undefined };
+  parsed.message = message;
+  parsed.ignoredType = message === null ? (parsed.value as { type?: unknown }).type : undefined;
+  return parsed as LineMessage;
 }
 
 /** A line of a BATCH file: one record (a JSON object), not a Singer message; undefined for a blank line. */
@@ -40,6 +43,8 @@ export function parseRecordLine(text: string, line: number, stream: string): (Pa
 
 interface ParsedText {
   value: unknown;
+  message: Message | null;
+  ignoredType: unknown;
   exact: boolean;
   mayHaveNul: boolean;
   mayHaveSurrogate: boolean;
@@ -62,5 +67,7 @@ function parseText(text: string, line: number, streamOf: (text: string) => strin
     exact: parsed.exact,
     mayHaveNul: escapes && text.includes('\\u0000'),
     mayHaveSurrogate: escapes && SURROGATE_ESCAPE.test(text),
+    message: null,
+    ignoredType: undefined,
   };
 }

@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { createGunzip } from 'node:zlib';
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import { InputError } from '../errors.js';
 import type { LineItem } from '../input/line-stage.js';
 import type { InputReader, ItemSink } from '../input/reader.js';
@@ -19,6 +19,31 @@ export interface BatchContext {
   readonly openRecords: RecordsReader | undefined;
   /** The reader of the BATCH files being read now, to stop on a signal. */
   batchReader: InputReader | undefined;
+  /** Set when reading must stop (a signal): no further BATCH file is opened. */
+  readonly stopped: boolean;
+  /** Where rows came from, by record sequence, so that a value PostgreSQL rejects names its file. */
+  readonly batchFiles: BatchFileRanges;
+  /** The sequence number the next item will get. */
+  nextSeq(): number;
+  oldestUncommitted(): number;
+}
+
+/** The record sequences each BATCH file's rows got, to name the file in a COPY error. */
+export class BatchFileRanges {
+  private ranges: Array<{ from: number; to: number; url: string }> = [];
+
+  /** A file whose rows get sequences from `from` on, until its range is closed with the last one. */
+  open(from: number, url: string, oldestUncommitted: number): { to: number } {
+    // ranges whose rows are all committed can no longer be named in an error
+    this.ranges = this.ranges.filter((r) => r.to >= oldestUncommitted);
+    const range = { from, to: Infinity, url };
+    this.ranges.push(range);
+    return range;
+  }
+
+  fileOf(seq: number): string | undefined {
+    return this.ranges.find((r) => seq >= r.from && seq <= r.to)?.url;
+  }
 }
 
 const COMPRESSIONS = new Set(['gzip', 'none']);
@@ -44,6 +69,7 @@ export async function onBatch(r: BatchContext, message: BatchMessage, line: numb
   if (!r.openRecords) throw new Error('internal: no reader for BATCH files');
   const recordsOf: RecordsOf = { stream, ...(message.version !== undefined ? { version: message.version } : {}) };
   for (const url of message.manifest) {
+    if (r.stopped) return;
     const path = filePath(url, fail);
     let input: Readable;
     try {
@@ -52,15 +78,25 @@ export async function onBatch(r: BatchContext, message: BatchMessage, line: numb
       return fail(`BATCH file ${url} cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
     if (compression === 'gzip') {
-      const file = input;
-      input = file.pipe(createGunzip());
-      file.on('error', (e) => input.destroy(e));
+      // destroying the gunzip stream (the reader stops, or fails) closes the file too
+      const gunzip = createGunzip();
+      pipeline(input, gunzip, () => undefined);
+      input = gunzip;
     }
     const inFile = (detail: string, at: number) => new InputError(`BATCH file ${url} line ${at}: ${detail}`, { line, stream });
-    // rejected records name the file and its line; rows keep the file's line for COPY errors
-    const accept = (item: LineItem) => r.accept(item.kind === 'invalid' ? { ...item, error: inFile(item.error.detail, item.line) } : item);
+    // rejected records name the file and its line; rows keep the file's line, and their
+    // sequences name the file, for COPY errors
+    const accept = (item: LineItem) =>
+      r.accept(
+        item.kind === 'invalid'
+          ? { ...item, error: inFile(item.error.detail, item.line) }
+          : item.kind === 'rows' && item.invalid
+            ? { ...item, invalid: item.invalid.map((i) => ({ ...i, error: inFile(i.error.detail, item.line) })) }
+            : item,
+      );
     const reader = r.openRecords(input, accept, recordsOf);
     r.batchReader = reader;
+    const range = r.batchFiles.open(r.nextSeq(), url, r.oldestUncommitted());
     try {
       await reader.done;
     } catch (e) {
@@ -72,6 +108,7 @@ export async function onBatch(r: BatchContext, message: BatchMessage, line: numb
       throw e;
     } finally {
       r.batchReader = undefined;
+      range.to = r.nextSeq() - 1;
     }
   }
 }

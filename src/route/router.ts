@@ -12,7 +12,7 @@ import { isoClock, sequenceBase } from '../stream/record-metadata.js';
 import type { PipelineSpec, RecordPipeline } from '../stream/record-pipeline.js';
 import type { InputReader } from '../input/reader.js';
 import { onActivateVersion } from './activate-version.js';
-import { onBatch, type RecordsReader } from './batch-files.js';
+import { BatchFileRanges, onBatch, type RecordsReader } from './batch-files.js';
 import type { RouteContext, RunCounts } from './context.js';
 import { reject, type DeadLetters } from './dead-letter.js';
 import { completeOverwrite, startOverwrite } from './overwrite-cycle.js';
@@ -41,6 +41,8 @@ export class Router implements RouteContext, PipelineSource {
   /** Reads the files of BATCH messages (set by the run: the same reader kind as the input's). */
   openRecords: RecordsReader | undefined;
   batchReader: InputReader | undefined;
+  readonly batchFiles = new BatchFileRanges();
+  stopped = false;
   private readonly watermark = new StateWatermark();
   /** The sequence number of the last item taken. */
   private seq = 0;
@@ -63,6 +65,7 @@ export class Router implements RouteContext, PipelineSource {
       flushAll: config.flush_all_streams,
     };
     this.batcher = new Batcher(limits, target, () => this.releaseStates(), (batch, seconds, counts) => metrics.batch(batch.stream, seconds, counts));
+    this.batcher.fileOfRow = (seq) => this.batchFiles.fileOf(seq);
   }
 
   /** An input stream's current record pipelines (readers run lines through them). */
@@ -110,9 +113,18 @@ export class Router implements RouteContext, PipelineSource {
       if (sink?.plan.overwrite && !sink.overwrite) return startOverwrite(this, sink, seq).then(() => this.again(item, seq));
       if (!sink || sink.pipeline.version !== row.version) return this.again(item, seq);
     }
-    this.counts.records++;
+    if (item.rows.length) this.counts.records++;
     for (const row of item.rows) this.addRow(this.streams.get(row.stream)!, row, seq, item.line);
+    if (item.invalid) return this.rejectEach(item, item.invalid, seq);
     if (this.batcher.overMemory) return this.batcher.waitForSpace();
+  }
+
+  /** The streams of a split record whose maps rejected it: each is failed, skipped or dead-lettered. */
+  private async rejectEach(item: Extract<LineItem, { kind: 'rows' }>, invalid: NonNullable<Extract<LineItem, { kind: 'rows' }>['invalid']>, seq: number): Promise<void> {
+    for (const { stream, error } of invalid) {
+      await reject(this, this.streams.get(stream)!, { kind: 'invalid', line: item.line, stream, message: item.message, exact: item.exact, error }, seq);
+    }
+    if (this.batcher.overMemory) await this.batcher.waitForSpace();
   }
 
   private addRow(sink: StreamSink, row: RowOf, seq: number, line: number): void {
@@ -142,6 +154,21 @@ export class Router implements RouteContext, PipelineSource {
       case 'BATCH':
         return onBatch(this, message, line);
     }
+  }
+
+  /** The sequence number the next item gets. */
+  nextSeq(): number {
+    return this.seq + 1;
+  }
+
+  oldestUncommitted(): number {
+    return this.batcher.oldestUncommitted();
+  }
+
+  /** Stops reading (a signal): the BATCH file being read, and any further one. */
+  stopReading(): void {
+    this.stopped = true;
+    this.batchReader?.stop();
   }
 
   nextVersion(): number {

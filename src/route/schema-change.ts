@@ -52,6 +52,9 @@ function mappedStreams(r: RouteContext, message: SchemaMessage, line: number): M
     if (e instanceof StreamMapError) throw new ConfigError(`line ${line}: ${e.message}`);
     throw e;
   }
+  const names = outputs.map((o) => o.stream);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) throw new ConfigError(`line ${line}: stream maps load stream ${JSON.stringify(message.stream)} twice into stream ${JSON.stringify(twice)} (an __alias__ and a __source__ map with the same name); give one of them another name`);
   for (const out of outputs) {
     const other = [...r.outputs].find(([src, names]) => src !== message.stream && names.includes(out.stream));
     if (other) throw new ConfigError(`line ${line}: stream maps load streams ${JSON.stringify(other[0])} and ${JSON.stringify(message.stream)} both into stream ${JSON.stringify(out.stream)}; give one of them another __alias__`);

@@ -126,6 +126,23 @@ describe('BATCH messages: what is refused, clearly', () => {
     expect((await run(batch([plain], 'zstd'))).stderr).toContain('BATCH compression "zstd" is not supported: use gzip or none');
   });
 
+  it('stream maps apply to BATCH records; a value PostgreSQL rejects names the file and its line', async () => {
+    const s = 'b_maps';
+    const url = file('maps.jsonl', lines(1, 4), false);
+    const maps = { events: { name: 'name.upper()', at: null, __alias__: 'ev' }, ev_small: { __source__: 'events', __filter__: 'id <= 2', __else__: null } };
+    const r = await runTarget({ config: { ...db.config, default_target_schema: s, stream_maps: maps }, input: singer(schema, batch([url], 'none')) });
+    expect(r.code).toBe(0);
+    expect(await db.query(`SELECT id, name FROM ${s}.ev ORDER BY id`)).toEqual(['N1', 'N2', 'N3', 'N4'].map((name, i) => ({ id: String(i + 1), name })));
+    expect(await db.query(`SELECT id FROM ${s}.ev_small ORDER BY id`)).toEqual([{ id: '1' }, { id: '2' }]);
+    // a CHECK constraint (made by hand) rejects the second record's name during the COPY
+    await db.query(`CREATE SCHEMA b_copyerr; CREATE TABLE b_copyerr.events (id bigint, name text CHECK (length(name) <= 3))`);
+    const bad = file('copyerr.jsonl', '{"id":1,"name":"abc"}\n\n{"id":2,"name":"abcd"}\n', false);
+    const e = await runTarget({ config: { ...db.config, default_target_schema: 'b_copyerr', add_record_metadata: false }, input: singer(schemaMsg('events', { id: { type: 'integer' }, name: { type: 'string' } }, []), batch([bad], 'none')) });
+    expect(e.code).toBe(65);
+    expect(e.stderr).toContain(`stream "events": BATCH file ${bad} line 3: PostgreSQL rejected a value for table b_copyerr.events`);
+    expect(await db.query('SELECT id FROM b_copyerr.events')).toEqual([{ id: '1' }]);
+  });
+
   it("a BATCH's version stamps _sdc_table_version, and ACTIVATE_VERSION after it deletes older versions", async () => {
     const s = 'b_version';
     const c = { ...db.config, default_target_schema: s, hard_delete: true };

@@ -95,6 +95,23 @@ describe('stream maps: records the map cannot take, and config errors', () => {
     expect(dl).toEqual([{ stream: 'people', error: expect.stringContaining('stream map for property "email"') }]);
   });
 
+  it('a record split into two streams loads into the stream whose map takes it when the other map fails on it', async () => {
+    const r = await runTarget({
+      config: { ...db.config, default_target_schema: 'maps_split_dl', on_invalid_record: 'dead_letter', stream_maps: { vip: { __source__: 'users', email: 'email.lower()' } } },
+      input: singer(usersSchema, rec('users', { ...people[1], email: null }), rec('users', people[2])),
+    });
+    expect(r.code).toBe(0);
+    expect(await db.query('SELECT id FROM maps_split_dl.users ORDER BY id')).toEqual([{ id: '2' }, { id: '3' }]);
+    expect(await db.query('SELECT id FROM maps_split_dl.vip ORDER BY id')).toEqual([{ id: '3' }]);
+    expect(await db.query('SELECT stream FROM maps_split_dl._sdc_rejected_records')).toEqual([{ stream: 'vip' }]);
+  });
+
+  it('two maps of one stream into the same name are refused (exit 64)', async () => {
+    const r = await runTarget({ config: { ...db.config, stream_maps: { users: { __alias__: 'people' }, people: { __source__: 'users' } } }, input: singer(usersSchema) });
+    expect(r.code).toBe(64);
+    expect(r.stderr).toContain('stream maps load stream "users" twice into stream "people"');
+  });
+
   it('a map naming a property the schema lacks is refused when the SCHEMA arrives (exit 64), before any table is made', async () => {
     const r = await runTarget({ config: { ...db.config, default_target_schema: 'maps_cfg', stream_maps: { users: { e: 'md5(emial)' } } }, input: singer(usersSchema, rec('users', people[0])) });
     expect(r.code).toBe(64);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ExactNumber } from '../../src/protocol/exact-json.js';
 import { compilePy } from '../../src/stream/maps/py-compile.js';
 import { MapSyntaxError, parsePy } from '../../src/stream/maps/py-parse.js';
-import { floatRepr, fromPy, pyRepr } from '../../src/stream/maps/py-values.js';
+import { floatRepr, fromPy, pyRepr, resetBudget } from '../../src/stream/maps/py-values.js';
 
 const record = {
   id: 7,
@@ -24,9 +24,11 @@ const properties = new Set([...Object.keys(record), 'missing']);
 function py(expr: string, self: unknown = null, config: unknown = { salt: 's1' }): unknown {
   const run = compilePy(parsePy(expr), { properties });
   const exact = { value: false };
+  resetBudget();
   return fromPy(run({ record, self, config }), exact);
 }
 const fails = (expr: string) => {
+  resetBudget();
   try {
     py(expr);
   } catch (e) {
@@ -81,13 +83,49 @@ describe('stream-map expressions: Python semantics', () => {
     expect(fails("'a' + 1")).toContain("unsupported operand type(s) for +: 'str' and 'int'");
   });
 
+  it("computes a record's decimals as Decimal, exactly, as the SDK's targets read them", () => {
+    expect(py('price * 100')).toEqual(new ExactNumber('1999.00'));
+    expect(py('str(price * 3)')).toBe('59.97');
+    expect(py('str(price)')).toBe('19.99');
+    expect(py('price + 1')).toEqual(new ExactNumber('20.99'));
+    // a float literal with a Decimal is a TypeError in the SDK too (Decimal + float)
+    expect(py('str(dec * 2)')).toBe('0.2469135780246913578024691358'); // 28 digits, Decimal's context
+    expect(py('price / 3')).toEqual(new ExactNumber('6.663333333333333333333333333'));
+    expect(py('price / 1')).toEqual(new ExactNumber('19.99'));
+    expect(py('int(price * 100)')).toBe(1999);
+    expect(py('round(price, 1)')).toEqual(new ExactNumber('20.0'));
+    expect(py('round(price)')).toBe(20);
+    expect(py('price > 19.98')).toBe(true);
+    expect(py('price == 19.99')).toBe(true);
+    expect(py("str(float('19.99') * 100)")).toBe('1998.9999999999998');
+    expect(fails('price + 0.01')).toContain("unsupported operand type(s) for +: 'decimal.Decimal' and 'float'");
+    expect(fails("price + float('1')")).toContain("unsupported operand type(s) for +: 'decimal.Decimal' and 'float'");
+    expect(py('int(big)')).toEqual(new ExactNumber('123456789012345678901234567890'));
+  });
+
+  it('min, max, round, title, replace and find behave as in Python', () => {
+    expect(py('min(3, 1, 2)')).toBe(1);
+    expect(py('max([5, 2, 9])')).toBe(9);
+    expect(py("min('b', 'a')")).toBe('a');
+    expect(py('round(2.5)')).toBe(2);
+    expect(py('round(3.5)')).toBe(4);
+    expect(py('round(0.125, 2)')).toBe(0.12);
+    expect(py('round(2.675, 2)')).toBe(2.67);
+    expect(py('round(1234, -2)')).toBe(1200);
+    expect(py("'josé garcía'.title()")).toBe('José García');
+    expect(py(`"they're bill's".title()`)).toBe("They'Re Bill'S");
+    expect(py("'abc'.replace('', '-')")).toBe('-a-b-c-');
+    expect(py("'aaa'.replace('a', 'b', 2)")).toBe('bba');
+    expect(py("'😀ab'.find('b')")).toBe(2);
+  });
+
   it('keeps big integers exact and passes exact decimals through untouched', () => {
     const exact = { value: false };
     const run = compilePy(parsePy('int(id) * 10 ** 20'), { properties });
     expect(fromPy(run({ record, self: null, config: {} }), exact)).toEqual(new ExactNumber('700000000000000000000'));
     expect(exact.value).toBe(true);
     expect(py('big')).toEqual(record.big);
-    expect(py('dec')).toBe(record.dec);
+    expect(py('dec')).toEqual(record.dec);
   });
 
   it('compares, chains comparisons and tests membership', () => {
@@ -193,6 +231,15 @@ describe('stream-map expressions: safety', () => {
     expect(fails('tags.get(0)')).toContain("'list' object has no attribute 'get'");
     expect(fails("{'__proto__': 1}['polluted']")).toContain('KeyError');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('bounds the work of one evaluation: nested repeats, json.dumps, == and + of huge lists', () => {
+    expect(fails("len(json.dumps(['a' * 100000] * 100000))")).toContain('MemoryError');
+    expect(fails('[[1] * 100000] * 100000 == [[1] * 100000] * 100000')).toContain('MemoryError');
+    expect(fails('str([[0] * 99999] * 99999)')).toContain('MemoryError');
+    expect(fails('len([0] * 99999 + [0] * 99999)')).toContain('MemoryError');
+    // the budget is per evaluation: a small expression runs after a refused one
+    expect(py('len([0] * 1000)')).toBe(1000);
   });
 
   it('bounds memory: huge strings, lists and powers are errors, not hangs', () => {

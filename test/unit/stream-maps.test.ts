@@ -68,6 +68,25 @@ describe('stream maps: the mapped schema', () => {
     expect(p.t).toEqual({ type: ['string', 'null'] });
   });
 
+  it('a slice of a string is a plain string, without the source format', () => {
+    expect(props({ users: { year: 'at[:4]' } }).year).toEqual({ type: ['string', 'null'] });
+  });
+
+  it('properties named like Object.prototype members are ordinary properties', () => {
+    const m = map({ users: { constructor: 'str(id)', toString: 'age', __proto__x: 'id' } })[0];
+    const p = m.message.schema.properties!;
+    expect(Object.hasOwn(p, 'constructor')).toBe(true);
+    expect(p.constructor).toEqual({ type: ['string', 'null'] });
+    expect(p.toString).toEqual({ type: ['integer', 'null'] });
+    const proto: SchemaMessage = { ...users, schema: { type: 'object', properties: JSON.parse('{"id":{"type":"integer"},"__proto__":{"type":"string"}}') } };
+    const t = compileMapTransform(mapStreams({ users: { copy: 'record.get("__proto__")' } }, {}, proto)[0].map!, 'users');
+    const out = t(JSON.parse('{"id":1,"__proto__":"p"}'), 1, { value: false })!;
+    expect(Object.hasOwn(out, '__proto__')).toBe(true);
+    expect(out.copy).toBe('p');
+    const t2 = compileMapTransform(mapStreams({ users: { v: 'str(toString)' } }, {}, { ...users, schema: { type: 'object', properties: { id: { type: 'integer' }, toString: { type: ['string', 'null'] } } } })[0].map!, 'users');
+    expect(t2({ id: 1 }, 1, { value: false })!.v).toBe('None');
+  });
+
   it('__schema__ declares a type the expression does not show', () => {
     expect(props({ users: { meta: 'json.loads(email)', __schema__: { meta: { type: 'object' } } } }).meta).toEqual({ type: 'object' });
     expect(() => map({ users: { __schema__: { other: { type: 'string' } } } })).toThrow(/__schema__ names "other", which the map does not set/);
@@ -111,6 +130,13 @@ describe('stream maps: the compiled transform', () => {
     const m = map(maps)[i];
     return compileMapTransform(m.map!, m.stream);
   };
+  it('a computed value that does not fit its property type is the record\'s error, naming the property', () => {
+    const t = transform({ users: { n: 'age * 2', __schema__: { n: { type: 'string' } } } });
+    expect(() => t({ id: 1, email: 'a', age: 5 }, 2, { value: false })).toThrow(`line 2, stream "users": stream map for property "n": "age * 2" failed: the result 10 does not fit the property's type (must be string); declare its type with __schema__`);
+    const nul = transform({ users: { x: "'a' + '\\x00'" } });
+    expect(() => nul({ id: 1, email: 'a' }, 3, { value: false })).toThrow(/the result holds a NUL character/);
+  });
+
   it('maps a record, filters, and names line, stream and property when an expression fails', () => {
     const t = transform({ users: { __filter__: 'age > 1', email: 'md5(email)', age: null, n: 'self', k: "config['salt']" } });
     const exact = { value: false };

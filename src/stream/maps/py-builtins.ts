@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { ExactNumber, parseJsonLine } from '../../protocol/exact-json.js';
 import { parseIsoDate, strftime, strptime } from './py-datetime.js';
-import { floatRepr, isoformat, MAX_SEQUENCE, numeric, PyDate, PyError, pyCompare, pyRepr, pyStr, toPy, truthy, typeName } from './py-values.js';
+import { decimalRound, decimalToInt, PyDecimal } from './py-decimal.js';
+import { floatRepr, isoformat, MAX_SEQUENCE, numeric, PyDate, PyError, pyCompare, pyRepr, pyStr, spend, toPy, truthy, typeName } from './py-values.js';
 
 /**
  * The functions, modules and methods stream-map expressions may call: the SDK's (simpleeval's
@@ -37,10 +38,11 @@ function toInt(args: unknown[]): unknown {
   const v = args[0];
   if (typeof v === 'bigint') return v;
   if (typeof v === 'boolean') return v ? 1n : 0n;
+  if (v instanceof PyDecimal) return decimalToInt(v);
   if (typeof v === 'number' || v instanceof ExactNumber) {
     const n = Number(v);
     if (!Number.isFinite(n)) throw new PyError('ValueError', `cannot convert float ${floatRepr(n)} to integer`);
-    return v instanceof ExactNumber ? BigInt(v.text.replace(/[.eE].*$/, '')) : BigInt(Math.trunc(n));
+    return v instanceof ExactNumber ? decimalToInt(PyDecimal.parse(v.text)!) : BigInt(Math.trunc(n));
   }
   if (typeof v === 'string' && INT_TEXT.test(v)) return BigInt(v.trim().replace(/_/g, ''));
   throw new PyError(typeof v === 'string' ? 'ValueError' : 'TypeError', `invalid literal for int(): ${pyRepr(v)}`);
@@ -78,28 +80,38 @@ const digest = (algorithm: string) => (args: unknown[]) => {
   return createHash(algorithm).update(str(`${algorithm}()`, args[0]), 'utf8').digest('hex');
 };
 
+/** min() (sign -1) and max() (sign 1): the first of equal items, as in Python. */
 function extreme(name: string, sign: number): PyFunction {
   return (args) => {
     const items = args.length === 1 && Array.isArray(args[0]) ? (args[0] as unknown[]).map(toPy) : args;
     if (items.length === 0) throw new PyError('ValueError', `${name}() arg is an empty sequence`);
-    return items.reduce((best, v) => (pyCompare(v, best, name === 'min' ? '<' : '>') * sign > 0 ? v : best));
+    spend(items.length);
+    return items.reduce((best, v) => (pyCompare(v, best, sign < 0 ? '<' : '>') * sign > 0 ? v : best));
   };
 }
 
+/** round(x) and round(x, n), half to even as Python: a float rounds by its exact binary value (round(2.675, 2) is 2.67). */
 function round(args: unknown[]): unknown {
   arity('round', args, 1, 2);
-  const x = numeric(args[0]);
-  if (x === undefined) throw new PyError('TypeError', `type ${typeName(args[0])} doesn't define __round__`);
-  if (typeof x === 'bigint') return x;
+  let places: number | undefined;
   if (args.length === 2 && args[1] !== null) {
-    const n = numeric(args[1]);
+    const n = args[1];
     if (typeof n !== 'bigint') throw new PyError('TypeError', 'round() needs an integer number of digits');
-    return Number(x.toFixed(Math.max(0, Math.min(100, Number(n)))));
+    places = Math.max(-400, Math.min(400, Number(n)));
   }
-  // round half to even, as Python does
-  const f = Math.floor(x);
-  const diff = x - f;
-  return BigInt(diff > 0.5 || (diff === 0.5 && f % 2 !== 0) ? f + 1 : f);
+  const v = args[0];
+  if (v instanceof PyDecimal) return decimalRound(v, places);
+  const x = numeric(v);
+  if (x === undefined) throw new PyError('TypeError', `type ${typeName(v)} doesn't define __round__`);
+  if (typeof x === 'bigint') return places === undefined || places >= 0 ? x : decimalToInt(decimalRound(PyDecimal.fromInt(x), places) as PyDecimal);
+  if (!Number.isFinite(x)) {
+    if (places === undefined) throw new PyError(Number.isNaN(x) ? 'ValueError' : 'OverflowError', `cannot convert float ${floatRepr(x)} to integer`);
+    return x;
+  }
+  // the float's exact decimal value (toFixed is exact), rounded half-even
+  const exact = PyDecimal.parse(x.toFixed(Math.min(100, Math.max(0, (places ?? 0) + 30))))!;
+  const rounded = decimalRound(exact, places);
+  return typeof rounded === 'bigint' ? rounded : rounded.toNumber();
 }
 
 /** Python's json.dumps with its defaults: ", " and ": " separators, non-ASCII escaped. */
@@ -108,10 +120,16 @@ export function jsonDumps(v: unknown): string {
   if (v === true || v === false) return String(v);
   if (typeof v === 'bigint') return v.toString();
   if (v instanceof ExactNumber) return v.text;
+  if (v instanceof PyDecimal) return v.toString();
   if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : !Number.isFinite(v) ? (v > 0 ? 'Infinity' : '-Infinity') : floatRepr(v);
+  if (typeof v === 'string') spend(v.length);
   if (typeof v === 'string') return JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  if (Array.isArray(v)) return `[${v.map((x) => jsonDumps(toPy(x))).join(', ')}]`;
+  if (Array.isArray(v)) {
+    spend(v.length);
+    return `[${v.map((x) => jsonDumps(toPy(x))).join(', ')}]`;
+  }
   if (v instanceof PyDate) throw new PyError('TypeError', `Object of type ${typeName(v)} is not JSON serializable`);
+  spend(Object.keys(v as object).length);
   return `{${Object.entries(v as object)
     .map(([k, x]) => `${jsonDumps(k)}: ${jsonDumps(toPy(x))}`)
     .join(', ')}}`;
@@ -159,11 +177,12 @@ export const FUNCTIONS: Record<string, PyFunction | PyModule> = {
   sha256: digest('sha256'),
   abs: (args) => {
     arity('abs', args, 1);
+    if (args[0] instanceof PyDecimal) return new PyDecimal(args[0].coef < 0n ? -args[0].coef : args[0].coef, args[0].exp);
     const x = numeric(args[0]);
     if (x === undefined) throw new PyError('TypeError', `bad operand type for abs(): '${typeName(args[0])}'`);
     return typeof x === 'bigint' ? (x < 0n ? -x : x) : Math.abs(x);
   },
-  min: extreme('min', 1),
+  min: extreme('min', -1),
   max: extreme('max', 1),
   round,
   datetime: DATETIME,
@@ -219,21 +238,31 @@ const STR_METHODS: Record<string, Method> = {
   replace: (s: string, a) => {
     const [from, to] = [str('replace()', a[0]), str('replace()', a[1])];
     const count = a[2] === undefined ? -1 : Number(numeric(a[2]) ?? -1);
-    const parts = split(s, from === '' ? undefined : from, count);
-    if (from === '') return s.split('').join(to);
-    const out = parts.join(to);
+    // '' matches before every character and at the end, as in Python
+    const parts = from === '' ? ['', ...Array.from(s), ''] : split(s, from, count);
+    const out = from === '' && count >= 0 ? parts.slice(0, count + 1).join(to) + parts.slice(count + 1).join('') : parts.join(to);
     if (out.length > MAX_SEQUENCE) throw new PyError('MemoryError', `a result longer than ${MAX_SEQUENCE} is not allowed in a stream map`);
     return out;
   },
   startswith: (s: string, a) => s.startsWith(str('startswith()', a[0])),
   endswith: (s: string, a) => s.endsWith(str('endswith()', a[0])),
-  title: (s: string) => s.toLowerCase().replace(/(^|[^A-Za-z])([a-z])/g, (_m, p: string, c: string) => p + c.toUpperCase()),
+  // each run of letters: first upper, the rest lower (Python's title(), Unicode letters included)
+  title: (s: string) => s.replace(/\p{L}+/gu, (w) => {
+    const [first, ...rest] = Array.from(w);
+    return first.toUpperCase() + rest.join('').toLowerCase();
+  }),
   capitalize: (s: string) => s.charAt(0).toUpperCase() + s.slice(1).toLowerCase(),
-  find: (s: string, a) => BigInt(s.indexOf(str('find()', a[0]))),
+  // in code points, as len() and indexing count
+  find: (s: string, a) => {
+    const at = s.indexOf(str('find()', a[0]));
+    return BigInt(at < 0 ? -1 : Array.from(s.slice(0, at)).length);
+  },
   count: (s: string, a) => BigInt(split(s, str('count()', a[0]), -1).length - 1),
   join: (s: string, a) => {
     if (!Array.isArray(a[0])) throw new PyError('TypeError', 'join() needs a list of strings');
-    return (a[0] as unknown[]).map((x) => str('join()', x)).join(s);
+    const parts = (a[0] as unknown[]).map((x) => str('join()', x));
+    spend(parts.reduce((n, p) => n + p.length + s.length, 0));
+    return parts.join(s);
   },
   zfill: (s: string, a) => {
     const w = Number(numeric(a[0]) ?? 0);

@@ -2,7 +2,7 @@ import { ExactNumber } from '../../protocol/exact-json.js';
 import { callMethod, DATE_FIELDS, FUNCTIONS, METHOD_NAMES, PyModule, type PyFunction } from './py-builtins.js';
 import { binary, unaryMinus } from './py-ops.js';
 import { MapSyntaxError, type CmpOp, type PyNode } from './py-parse.js';
-import { PyDate, PyError, pyCompare, pyContains, pyEquals, toPy, truthy, typeName } from './py-values.js';
+import { PyDate, PyError, pyCompare, pyContains, pyEquals, setOwn, spend, toPy, truthy, typeName } from './py-values.js';
 
 /** What an expression sees: the record (as `_`, `record` and by property name), `self` and `config`. */
 export interface MapEnv {
@@ -32,7 +32,7 @@ function readName(id: string, scope: CompileScope): Compiled {
   if (id === '_' || id === 'record') return (env) => env.record;
   if (id === 'self') return (env) => env.self;
   if (id === 'config') return (env) => env.config;
-  if (scope.properties.has(id)) return (env) => toPy(env.record[id]);
+  if (scope.properties.has(id)) return (env) => (Object.hasOwn(env.record, id) ? toPy(env.record[id]) : null);
   if (Object.hasOwn(FUNCTIONS, id)) {
     const f = FUNCTIONS[id];
     return () => f;
@@ -44,6 +44,7 @@ function readName(id: string, scope: CompileScope): Compiled {
 function index(obj: unknown, key: unknown): unknown {
   if (Array.isArray(obj) || typeof obj === 'string') {
     if (typeof key !== 'bigint' && typeof key !== 'boolean') throw new PyError('TypeError', `${typeName(obj)} indices must be integers, not ${typeName(key)}`);
+    if (typeof obj === 'string') spend(obj.length);
     const seq = typeof obj === 'string' ? Array.from(obj) : obj;
     let i = Number(key);
     if (i < 0) i += seq.length;
@@ -72,6 +73,7 @@ function slice(obj: unknown, lo: unknown, hi: unknown, step: unknown): unknown {
   const a = clamp(int(lo, 'start'), st < 0 ? n - 1 : 0);
   const b = clamp(int(hi, 'stop'), st < 0 ? -1 : n);
   const out: unknown[] = [];
+  spend(Math.abs(b - a));
   for (let i = a; st > 0 ? i < b : i > b; i += st) out.push(seq[i]);
   return typeof obj === 'string' ? out.join('') : out.map(toPy);
 }
@@ -153,7 +155,8 @@ export function compilePy(node: PyNode, scope: CompileScope): Compiled {
         keys.forEach((k, i) => {
           const key = k(env);
           if (typeof key !== 'string') throw new PyError('TypeError', 'only str dict keys are supported in a stream map');
-          Object.defineProperty(out, key, { value: values[i](env), enumerable: true, writable: true, configurable: true });
+          spend(1);
+          setOwn(out, key, values[i](env));
         });
         return out;
       };

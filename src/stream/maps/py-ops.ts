@@ -1,4 +1,5 @@
-import { MAX_SEQUENCE, numeric, PyError, typeName } from './py-values.js';
+import { decimalBinary, decimalPower, PyDecimal } from './py-decimal.js';
+import { asDecimal, MAX_SEQUENCE, numeric, PyError, spend, typeName } from './py-values.js';
 
 /** Python's arithmetic operators over ints (bigint), floats (number), strs and lists. */
 
@@ -11,6 +12,7 @@ function unsupported(op: string, a: unknown, b: unknown): never {
 function repeat(seq: string | unknown[], times: bigint): string | unknown[] {
   const n = times < 0n ? 0 : Number(times);
   if (seq.length * n > MAX_SEQUENCE) throw new PyError('MemoryError', `a result longer than ${MAX_SEQUENCE} is not allowed in a stream map`);
+  spend(seq.length * n);
   if (typeof seq === 'string') return seq.repeat(n);
   const out: unknown[] = [];
   for (let i = 0; i < n; i++) out.push(...seq);
@@ -25,7 +27,29 @@ const zero = (): never => {
   throw new PyError('ZeroDivisionError', 'division by zero');
 };
 
+/** Decimal arithmetic: with ints and decimals; a float with a decimal is a TypeError, as in Python. */
+function decimalOp(op: string, a: unknown, b: unknown): unknown {
+  const x = asDecimal(a);
+  const y = asDecimal(b);
+  if (op === '**' && x && (typeof b === 'bigint' || typeof b === 'boolean')) return guard(() => decimalPower(x, typeof b === 'bigint' ? b : b ? 1n : 0n));
+  if (!x || !y || op === '**') return unsupported(op, a, b);
+  return guard(() => decimalBinary(op, x, y));
+}
+
+function guard(f: () => PyDecimal): PyDecimal {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof RangeError) throw new PyError(/division/.test(e.message) ? 'ZeroDivisionError' : 'MemoryError', e.message);
+    throw e;
+  }
+}
+
 export function binary(op: string, a: unknown, b: unknown): unknown {
+  if (a instanceof PyDecimal || b instanceof PyDecimal) {
+    if (op === '*' && (typeof a === 'string' || Array.isArray(a) || typeof b === 'string' || Array.isArray(b))) return unsupported(op, a, b);
+    return decimalOp(op, a, b);
+  }
   const x = numeric(a);
   const y = numeric(b);
   if (x === undefined || y === undefined) {
@@ -33,7 +57,11 @@ export function binary(op: string, a: unknown, b: unknown): unknown {
       if (a.length + b.length > MAX_SEQUENCE) throw new PyError('MemoryError', `a result longer than ${MAX_SEQUENCE} is not allowed in a stream map`);
       return a + b;
     }
-    if (op === '+' && Array.isArray(a) && Array.isArray(b)) return [...a, ...b];
+    if (op === '+' && Array.isArray(a) && Array.isArray(b)) {
+      if (a.length + b.length > MAX_SEQUENCE) throw new PyError('MemoryError', `a result longer than ${MAX_SEQUENCE} is not allowed in a stream map`);
+      spend(a.length + b.length);
+      return [...a, ...b];
+    }
     if (op === '*' && (typeof a === 'string' || Array.isArray(a)) && typeof y === 'bigint') return repeat(a, y);
     if (op === '*' && (typeof b === 'string' || Array.isArray(b)) && typeof x === 'bigint') return repeat(b, x);
     return unsupported(op, a, b);
@@ -91,6 +119,7 @@ export function binary(op: string, a: unknown, b: unknown): unknown {
 }
 
 export function unaryMinus(v: unknown, op: '-' | '+'): unknown {
+  if (v instanceof PyDecimal) return op === '+' ? v : new PyDecimal(-v.coef, v.exp);
   const x = numeric(v);
   if (x === undefined) throw new PyError('TypeError', `bad operand type for unary ${op}: '${typeName(v)}'`);
   if (op === '+') return x;

@@ -29,10 +29,19 @@ export function inferSchema(node: PyNode, properties: Record<string, JsonSchema>
       }
       const inner = inferSchema(o, properties, self);
       if (inner && types(inner).includes('object') && inner.properties && node.index.t === 'str' && Object.hasOwn(inner.properties, node.index.value)) return inner.properties[node.index.value];
-      return inner && types(inner).includes('string') ? t('string') : undefined;
+      if (inner && isType(inner, 'string')) return t('string');
+      if (inner && isType(inner, 'array') && inner.items && !Array.isArray(inner.items)) return inner.items;
+      return undefined;
     }
-    case 'slice':
-      return inferSchema(node.obj, properties, self);
+    case 'slice': {
+      // a slice of a string is a string (without the source's format or length), of a list a list
+      const inner = inferSchema(node.obj, properties, self);
+      if (!inner) return undefined;
+      const ts = types(inner).filter((x) => x !== 'null');
+      if (ts.length === 1 && ts[0] === 'string') return t('string');
+      if (ts.length === 1 && ts[0] === 'array') return inner.items && !Array.isArray(inner.items) ? { type: 'array', items: inner.items } : { type: 'array' };
+      return undefined;
+    }
     case 'call':
       return callSchema(node, properties, self);
     case 'unary':

@@ -1,6 +1,7 @@
 import type { JsonSchema, SchemaMessage } from '../../protocol/messages.js';
 import { resolveSchema } from '../../schema/resolve.js';
 import { compilePy } from './py-compile.js';
+import { setOwn } from './py-values.js';
 import { MapSyntaxError, parsePy } from './py-parse.js';
 import { inferSchema } from './py-types.js';
 
@@ -25,6 +26,8 @@ export interface MapSpec {
   keys: string[];
   /** Property names expressions may read by name (the source schema's). */
   readable: string[];
+  /** The mapped schema of each property an expression sets (its values are checked against it). */
+  schemas: Record<string, JsonSchema>;
   /** `stream_map_config`, seen by expressions as `config`. */
   config: unknown;
 }
@@ -138,10 +141,11 @@ function mapOne(stream: string, def: Record<string, unknown>, config: unknown, m
   const rawProps = raw.properties ?? {};
   const keys = '__key_properties__' in def ? ((def.__key_properties__ as string[] | null) ?? []) : message.key_properties;
   const includeByDefault = !('__else__' in def && isNull(def.__else__));
-  const declared = (def.__schema__ ?? {}) as Record<string, JsonSchema>;
+  const declaredSchemas = (def.__schema__ ?? {}) as Record<string, JsonSchema>;
+  // own properties only: a property may be named constructor or __proto__
+  const own = (o: Record<string, JsonSchema>, k: string) => (Object.hasOwn(o, k) ? o[k] : undefined);
   const properties: Record<string, JsonSchema> = {};
-  if (includeByDefault) Object.assign(properties, rawProps);
-  else for (const k of keys) if (Object.hasOwn(rawProps, k)) properties[k] = rawProps[k];
+  for (const k of includeByDefault ? Object.keys(rawProps) : keys.filter((k) => Object.hasOwn(rawProps, k))) setOwn(properties, k, rawProps[k]);
   const mapped: Array<[string, string | null]> = [];
   const scope = { properties: new Set(Object.keys(rawProps)) };
   const compile = (name: string, expr: string) => {
@@ -163,12 +167,13 @@ function mapOne(stream: string, def: Record<string, unknown>, config: unknown, m
       continue;
     }
     const node = compile(name, expr as string);
-    const existing = properties[name] ?? rawProps[expr as string];
-    const inferred = declared[name] ?? inferSchema(node, rawProps, Object.hasOwn(rawProps, name) ? name : undefined) ?? existing ?? { type: 'string' };
-    properties[name] = declared[name] || keys.includes(name) ? inferred : nullable(inferred);
+    const existing = own(properties, name) ?? own(rawProps, expr as string);
+    const declared = own(declaredSchemas, name);
+    const inferred = declared ?? inferSchema(node, rawProps, Object.hasOwn(rawProps, name) ? name : undefined) ?? existing ?? { type: 'string' };
+    setOwn(properties, name, declared || keys.includes(name) ? inferred : nullable(inferred));
     mapped.push([name, expr as string]);
   }
-  for (const name of Object.keys(declared)) if (!mapped.some(([n]) => n === name)) fail(`__schema__ names ${JSON.stringify(name)}, which the map does not set`);
+  for (const name of Object.keys(declaredSchemas)) if (!mapped.some(([n]) => n === name)) fail(`__schema__ names ${JSON.stringify(name)}, which the map does not set`);
   if (typeof def.__filter__ === 'string') compile('__filter__', def.__filter__);
   for (const k of keys) if (!Object.hasOwn(properties, k)) fail(`key property ${JSON.stringify(k)} of [${keys.join(', ')}] is not among the mapped stream's properties`);
   const schema: JsonSchema = { ...raw, properties };
@@ -183,6 +188,7 @@ function mapOne(stream: string, def: Record<string, unknown>, config: unknown, m
       includeByDefault,
       keys,
       readable: Object.keys(rawProps),
+      schemas: Object.fromEntries(mapped.filter(([, e]) => e !== null).map(([n]) => [n, properties[n]])),
       config: config ?? {},
     },
   };
