@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import AjvModule from 'ajv';
 import { ConfigError } from '../errors.js';
+import { accessProblems } from './access-settings.js';
 import { applyPeerSettings, isPeerSetting } from './peer-settings.js';
 import { configSchema, type ResolvedConfig } from './settings.js';
 
@@ -95,6 +96,7 @@ export function resolveConfig(input: Record<string, unknown>): LoadedConfig {
     });
     throw new ConfigError(`invalid config: ${[...peers.problems, ...problems].join('; ')}`);
   }
-  if (peers.problems.length) throw new ConfigError(`invalid config: ${peers.problems.join('; ')}`);
+  const problems = [...peers.problems, ...accessProblems(config as ResolvedConfig)];
+  if (problems.length) throw new ConfigError(`invalid config: ${problems.join('; ')}`);
   return { config: config as ResolvedConfig, notices };
 }

@@ -12,8 +12,12 @@ export interface ConnectionFactory {
   readonly display: string;
   /** Whether a server that refuses TLS may be retried without it (ssl_mode prefer/allow). */
   readonly sslFallback: boolean;
+  /** How long one connection attempt may take (connect_timeout_seconds), in ms; 0: no limit. */
+  readonly connectTimeoutMs: number;
   /** A pool of up to `max` connections; `ssl: false` for the fallback without TLS. */
   createPool(max: number, ssl?: false): pg.Pool;
+  /** Releases what the factory holds (an SSH connection), after every pool has ended. */
+  close?(): Promise<void>;
 }
 
 /** Connections straight to the configured server. */
@@ -21,6 +25,7 @@ export function directConnections(connection: ConnectionSettings, log: Logger): 
   return {
     display: connection.display,
     sslFallback: connection.sslFallback,
+    connectTimeoutMs: connection.connectTimeoutMs,
     createPool(max, ssl) {
       const pool = new pg.Pool({
         ...connection.client,

@@ -9,12 +9,10 @@ import { buildHistoryCurrentIndexSql } from '../sql/history.js';
 import {
   DESCRIBE_TABLE_SQL,
   PRIMARY_KEY_NAME_SQL,
-  SCHEMA_EXISTS_SQL,
   buildAddColumnSql,
   buildAddPrimaryKeySql,
   buildAlterColumnTypeSql,
   buildCommentColumnSql,
-  buildCreateSchemaSql,
   buildCreateTableSql,
   buildDropConstraintSql,
   buildDropNotNullSql,
@@ -27,6 +25,7 @@ import { DDL_LOCK_SQL } from '../sql/dialect.js';
 import { qualified } from '../sql/quote.js';
 import type { Logger } from '../log.js';
 import { tableLabel, type SyncRequest, type SyncResult } from './batch.js';
+import { DEFAULT_ACCESS, ensureSchema, grantOnCreatedTable, type TableAccess } from './schema-access.js';
 
 interface ExistingColumn {
   name: string;
@@ -45,12 +44,12 @@ export async function syncTable(
   client: PoolClient,
   request: SyncRequest,
   log: Logger,
+  access: TableAccess = DEFAULT_ACCESS,
 ): Promise<SyncResult> {
   const { stream, table: name, columns: planned, primaryKey: keyProperties } = request;
   const extra = request.extraColumns ?? [];
   await client.query(DDL_LOCK_SQL);
-  const ns = await client.query(SCHEMA_EXISTS_SQL, [name.schema]);
-  if (ns.rowCount === 0) await client.query(buildCreateSchemaSql(name.schema));
+  await ensureSchema(client, stream, name.schema, access);
 
   const existing = (await client.query<ExistingColumn>(DESCRIBE_TABLE_SQL, [name.schema, name.table])).rows;
   const columns = resolveColumnNames(planned, existing);
@@ -67,6 +66,7 @@ export async function syncTable(
     await client.query(buildCreateTableSql(name.schema, name.table, [...columns, ...extra], keyColumns));
     for (const col of columns) await comment(col);
     await currentIndex();
+    await grantOnCreatedTable(client, name, access);
     log.info({ stream, table: tableLabel(name), columns: columns.length }, 'created table');
     return { columns, types: new Map(columns.map((c) => [c.name, c.pgType])), created: true };
   }

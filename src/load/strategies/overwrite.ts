@@ -12,6 +12,7 @@ import {
 } from '../../sql/overwrite.js';
 import { qualified } from '../../sql/quote.js';
 import { tableLabel } from '../batch.js';
+import { DEFAULT_ACCESS, grantOnCreatedTable, type TableAccess } from '../schema-access.js';
 
 /*
  * load_method overwrite: each cycle loads (append or upsert, by the stream's keys) into a
@@ -32,15 +33,19 @@ async function exists(client: PoolClient, schema: string, table: string): Promis
 
 /**
  * An empty fresh table for an overwrite run, shaped like the live table when there is one
- * (columns, defaults, indexes, comments). A fresh table left by an interrupted run is dropped.
+ * (columns, defaults, indexes, comments), with the grant_select_to grants. A fresh table left
+ * by an interrupted run is dropped.
  */
-export async function prepareOverwrite(client: PoolClient, live: TableName): Promise<TableName> {
+export async function prepareOverwrite(client: PoolClient, live: TableName, access: TableAccess = DEFAULT_ACCESS): Promise<TableName> {
   await client.query(DDL_LOCK_SQL);
   const { fresh } = overwriteNames(live);
   const schemaExists = (await client.query(SCHEMA_EXISTS_SQL, [live.schema])).rowCount;
   if (schemaExists) {
     await client.query(buildDropTableSql(live.schema, fresh));
-    if (await exists(client, live.schema, live.table)) await client.query(buildCreateLikeSql(live.schema, fresh, live.table));
+    if (await exists(client, live.schema, live.table)) {
+      await client.query(buildCreateLikeSql(live.schema, fresh, live.table));
+      await grantOnCreatedTable(client, { schema: live.schema, table: fresh }, access);
+    }
   }
   return { schema: live.schema, table: fresh };
 }
