@@ -15,12 +15,14 @@ const RESERVED_VARIABLES = new Map([
 ]);
 
 /** Config problems of the access settings (empty when fine). */
-export function accessProblems(config: Pick<ResolvedConfig, 'session_variables' | 'ssh_tunnel'>): string[] {
+export function accessProblems(config: Pick<ResolvedConfig, 'session_variables' | 'ssh_tunnel' | 'set_role'>): string[] {
   const problems: string[] = [];
-  for (const name of Object.keys(config.session_variables ?? {})) {
+  for (const [name, value] of Object.entries(config.session_variables ?? {})) {
     const why = RESERVED_VARIABLES.get(name.toLowerCase());
     if (why) problems.push(`session_variables may not set ${name}: ${why}`);
+    if (String(value).includes('\u0000')) problems.push(`session_variables.${name} contains a NUL character, which PostgreSQL cannot take`);
   }
+  if (config.set_role?.includes('\u0000')) problems.push('set_role contains a NUL character, which PostgreSQL cannot take');
   const tunnel = config.ssh_tunnel;
   if (tunnel?.enable) {
     const missing = (['host', 'username', 'private_key'] as const).filter((k) => !tunnel[k]);

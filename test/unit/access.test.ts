@@ -96,7 +96,7 @@ describe('ssl_client_private_key_password', () => {
 });
 
 describe('ssh_tunnel settings', () => {
-  const encrypted = ssh2.utils.generateKeyPairSync('ed25519', { passphrase: 'pw', cipher: 'aes256-ctr' }).private;
+  const encrypted = ssh2.utils.generateKeyPairSync('ed25519', { passphrase: 'pw', cipher: 'aes256-ctr', rounds: 16 }).private;
   const tunnel = (t: Record<string, unknown>) => sshTunnelSettings(resolveConfig({ ssh_tunnel: { enable: true, host: 'bastion', username: 'u', private_key: encrypted, ...t } }).config);
 
   it('is off unless enabled', () => {
