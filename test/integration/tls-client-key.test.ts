@@ -1,45 +1,29 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEmbeddedServer, type EmbeddedServer } from '../helpers/embedded-server.js';
+import type { EmbeddedServer } from '../helpers/embedded-server.js';
 import { runTarget } from '../helpers/run-target.js';
 import { rec, schemaMsg, singer, state } from '../helpers/singer.js';
+import { makeServerCertificates, opensslIn, startTlsServer } from '../helpers/tls-server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tp-tls-client-'));
-const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
 const PASSPHRASE = 'client key passphrase';
 
-/** A CA, a server certificate signed by it, and a client certificate for user postgres whose key is encrypted. */
-function makeCertificates() {
-  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=ca', '-keyout', 'ca.key', '-out', 'ca.crt');
-  openssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-keyout', 'server.key', '-out', 'server.csr');
-  writeFileSync(join(dir, 'san.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
-  openssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', 'san.ext', '-out', 'server.crt');
+/** A client certificate for user postgres, signed by the test CA, whose key is encrypted. */
+function makeClientCertificate() {
+  const openssl = opensslIn(dir);
   openssl('genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-aes-256-cbc', '-pass', `pass:${PASSPHRASE}`, '-out', 'client.key');
   openssl('req', '-new', '-key', 'client.key', '-passin', `pass:${PASSPHRASE}`, '-subj', '/CN=postgres', '-out', 'client.csr');
   openssl('x509', '-req', '-in', 'client.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-out', 'client.crt');
-  chmodSync(dir, 0o755);
-  chmodSync(join(dir, 'server.key'), 0o600);
-  for (const f of ['server.crt', 'ca.crt']) chmodSync(join(dir, f), 0o644);
-  if (process.getuid?.() === 0) {
-    // the embedded server runs as the postgres user when we are root; it must own its key
-    const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
-    const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
-    chownSync(join(dir, 'server.key'), uid, gid);
-  }
 }
 
 let server: EmbeddedServer;
 beforeAll(async () => {
-  makeCertificates();
-  server = await createEmbeddedServer(['-c', 'ssl=on', '-c', `ssl_cert_file=${join(dir, 'server.crt')}`, '-c', `ssl_key_file=${join(dir, 'server.key')}`, '-c', `ssl_ca_file=${join(dir, 'ca.crt')}`]);
+  makeServerCertificates(dir);
+  makeClientCertificate();
   // TLS only, and a client certificate signed by the CA is required besides the password
-  await server.stop();
-  const hba = join(server.dataDir, 'pg_hba.conf');
-  writeFileSync(hba, readFileSync(hba, 'utf8').replace(/^host(\s.*)$/gm, 'hostssl$1 clientcert=verify-ca'));
-  await server.start();
+  server = await startTlsServer(dir, (line) => `${line.replace(/^host(\s)/, 'hostssl$1')} clientcert=verify-ca`, ['-c', `ssl_ca_file=${join(dir, 'ca.crt')}`]);
 }, 120_000);
 afterAll(async () => {
   await server?.destroy();
