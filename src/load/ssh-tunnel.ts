@@ -6,7 +6,7 @@ import type { SshTunnelSettings } from '../config/ssh-tunnel.js';
 import { DestinationError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { directConnections, type ConnectionFactory } from './connection-factory.js';
-import { TunnelSocket } from './tunnel-socket.js';
+import { TunnelSocket, type ChannelTarget } from './tunnel-socket.js';
 
 /** Channel open failure reasons (RFC 4254) a later attempt may get past: connect failed, resource shortage. */
 const TRANSIENT_OPEN_FAILURES = new Set([2, 4]);
@@ -37,17 +37,25 @@ export class SshTunnel {
     this.display = `${settings.username}@${settings.host}:${settings.port}`;
   }
 
-  /** A channel to host:port as the bastion sees them. */
-  async forward(host: string, port: number): Promise<Duplex> {
+  /** A channel to host:port, or to a Unix socket, as the bastion sees them. */
+  async forward(target: ChannelTarget): Promise<Duplex> {
     const client = await this.connection();
+    const where = 'path' in target ? target.path : `${target.host}:${target.port}`;
     return new Promise((resolve, reject) => {
-      client.forwardOut('127.0.0.1', 0, host, port, (err, channel) => {
+      const done = (err: (Error & { reason?: number }) | undefined, channel: Duplex) => {
         if (!err) return resolve(channel);
-        const reason = (err as Error & { reason?: number }).reason;
+        const reason = err.reason;
         const transient = reason === undefined || TRANSIENT_OPEN_FAILURES.has(reason);
         if (reason === undefined) this.drop(client);
-        reject(new DestinationError(`SSH tunnel ${this.display}: the bastion could not open a connection to ${host}:${port} (${err.message})${transient ? '' : '; check that the bastion allows TCP forwarding (AllowTcpForwarding, PermitOpen)'}`, transient, {}, 'ESSHFORWARD', err));
-      });
+        reject(new DestinationError(`SSH tunnel ${this.display}: the bastion could not open a connection to ${where} (${err.message})${transient ? '' : '; check that the bastion allows forwarding (AllowTcpForwarding, PermitOpen, AllowStreamLocalForwarding)'}`, transient, {}, 'ESSHFORWARD', err));
+      };
+      try {
+        if ('path' in target) client.openssh_forwardOutStreamLocal(target.path, done);
+        else client.forwardOut('127.0.0.1', 0, target.host, target.port, done);
+      } catch (e) {
+        // the SSH connection went away before its 'close' event: the next attempt reopens it
+        done(e as Error, undefined as never);
+      }
     });
   }
 
@@ -142,7 +150,7 @@ export class SshTunnel {
 /** Connections to the database through the SSH tunnel: the direct factory with a tunnel channel as each connection's socket. */
 export function tunneledConnections(connection: ConnectionSettings, settings: SshTunnelSettings, log: Logger): ConnectionFactory {
   const tunnel = new SshTunnel(settings, connection.connectTimeoutMs, log);
-  const stream = () => new TunnelSocket((host, port) => tunnel.forward(host, port));
+  const stream = () => new TunnelSocket((target) => tunnel.forward(target));
   const direct = directConnections({ ...connection, client: { ...connection.client, stream } }, log);
   return {
     ...direct,

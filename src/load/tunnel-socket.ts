@@ -1,7 +1,10 @@
 import { Duplex } from 'node:stream';
 
-/** Opens a forwarded channel to host:port (the SSH tunnel's forwardOut). */
-export type OpenChannel = (host: string, port: number) => Promise<Duplex>;
+/** Where a channel goes, as the bastion sees it: a TCP host and port, or a Unix socket's path. */
+export type ChannelTarget = { host: string; port: number } | { path: string };
+
+/** Opens a forwarded channel (the SSH tunnel's forwardOut). */
+export type OpenChannel = (target: ChannelTarget) => Promise<Duplex>;
 
 /**
  * What node-postgres takes as its `stream` (a socket it calls connect() on), backed by a channel
@@ -18,8 +21,9 @@ export class TunnelSocket extends Duplex {
     super({ allowHalfOpen: false });
   }
 
-  connect(port: number, host: string): this {
-    this.opened = this.open(host, port);
+  /** As net.Socket's: (port, host), or (path) for a Unix socket (a host starting with /). */
+  connect(portOrPath: number | string, host?: string): this {
+    this.opened = this.open(host === undefined && typeof portOrPath === 'string' ? { path: portOrPath } : { host: host ?? 'localhost', port: Number(portOrPath) });
     this.opened.then(
       (channel) => {
         if (this.destroyed) {

@@ -22,6 +22,8 @@ export interface Sshd {
   log(): string;
   /** Kills the sshd processes serving connections (the listener stays): every tunnel drops. Returns how many. */
   killConnections(): number;
+  /** Stops sshd and every connection, waits `downMs`, and starts it again on the same port. */
+  restart(downMs: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -68,6 +70,7 @@ export async function startSshd(): Promise<Sshd> {
       'StrictModes no',
       'PermitRootLogin prohibit-password',
       'AllowTcpForwarding yes',
+      'AllowStreamLocalForwarding yes',
       'LogLevel DEBUG1',
       '',
     ].join('\n'),
@@ -75,10 +78,25 @@ export async function startSshd(): Promise<Sshd> {
   if (process.getuid?.() === 0) mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   execFileSync(SSHD, ['-t', '-f', config], { stdio: 'pipe' });
   let log = '';
-  const child: ChildProcess = spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (log += d));
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  await waitForPort(port, () => log);
+  let child: ChildProcess;
+  let exited: Promise<void>;
+  const start = async () => {
+    child = spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (log += d));
+    exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    await waitForPort(port, () => log);
+  };
+  await start();
+  const killConnections = () => {
+    let children: number[] = [];
+    try {
+      children = execFileSync('pgrep', ['-P', String(child.pid)]).toString().trim().split('\n').filter(Boolean).map(Number);
+    } catch {
+      return 0; // none
+    }
+    for (const pid of children) process.kill(pid, 'SIGKILL');
+    return children.length;
+  };
   return {
     port,
     user,
@@ -88,15 +106,13 @@ export async function startSshd(): Promise<Sshd> {
     wrongKeyPath: join(dir, 'wrong_key'),
     hostKeyFingerprint,
     log: () => log,
-    killConnections() {
-      let children: number[] = [];
-      try {
-        children = execFileSync('pgrep', ['-P', String(child.pid)]).toString().trim().split('\n').filter(Boolean).map(Number);
-      } catch {
-        return 0; // none
-      }
-      for (const pid of children) process.kill(pid, 'SIGKILL');
-      return children.length;
+    killConnections,
+    async restart(downMs) {
+      killConnections();
+      child.kill('SIGTERM');
+      await exited;
+      await new Promise((r) => setTimeout(r, downMs));
+      await start();
     },
     async stop() {
       child.kill('SIGTERM');

@@ -1,5 +1,9 @@
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../helpers/db.js';
+import { createEmbeddedServer } from '../helpers/embedded-server.js';
 import { runTarget } from '../helpers/run-target.js';
 import { rec, schemaMsg, singer, state } from '../helpers/singer.js';
 import { sleep, startTarget } from '../helpers/spawn-target.js';
@@ -120,5 +124,40 @@ describe.skipIf(!installed)(`SSH tunnel (real sshd on loopback)${installed ? '' 
     expect(t.stderr().match(/SSH tunnel open/g)!.length).toBeGreaterThan(1);
     expect(t.stdout[t.stdout.length - 1]).toBe('{"done":true}');
     expect(await db.query('SELECT count(*)::int AS n, count(DISTINCT id)::int AS d, min(id)::int AS lo, max(id)::int AS hi FROM tunnel_kill.k')).toEqual([{ n: 40000, d: 40000, lo: 1, hi: 40000 }]);
+  }, 120_000);
+
+  it('the bastion restarted mid-load: reconnects once it is back, every row lands exactly once', async () => {
+    const t = startTarget(tunnelConfig({}, { default_target_schema: 'tunnel_restart', batch_size_rows: 500, max_retries: 12, retry_backoff_ms: 100 }));
+    t.child.stdin.write(singer(schemaMsg('r', props), ...rows('r', 1, 3000)));
+    await t.waitForLine((l) => l === '{"upto":3000}');
+    t.child.stdin.write(singer(...rows('r', 3001, 8000)));
+    await sleep(100);
+    await sshd.restart(1500);
+    t.child.stdin.end(singer(...rows('r', 8001, 10000), state({ done: true })));
+    const { code } = await t.exited;
+    expect(t.stderr()).not.toContain('target-postgres: error');
+    expect(code).toBe(0);
+    expect(t.stdout[t.stdout.length - 1]).toBe('{"done":true}');
+    expect(t.stderr()).toContain('SSH tunnel closed; the next database connection reopens it');
+    expect(await db.query('SELECT count(*)::int AS n, count(DISTINCT id)::int AS d FROM tunnel_restart.r')).toEqual([{ n: 10000, d: 10000 }]);
+  }, 120_000);
+
+  it('reaches a database that listens only on a Unix socket on the bastion (host: its directory)', async () => {
+    const socketDir = mkdtempSync(join(tmpdir(), 'tp-socket-'));
+    chmodSync(socketDir, 0o777); // the server runs as the postgres user when the tests run as root
+    const server = await createEmbeddedServer(['-c', `unix_socket_directories=${socketDir}`, '-c', 'listen_addresses=']);
+    try {
+      const r = await runTarget({
+        config: { host: socketDir, port: server.port, user: 'postgres', password: 'postgres', database: 'postgres', default_target_schema: 'via_socket', max_retries: 0, ssh_tunnel: tunnelConfig().ssh_tunnel },
+        input: singer(schemaMsg('s', props), ...rows('s', 1, 20), state({ done: true })),
+      });
+      expect(r.stderr).not.toContain('target-postgres: error');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toEqual(['{"done":true}']);
+      expect(sshd.log()).toMatch(new RegExp(`server_request_direct_streamlocal: .*target ${socketDir}/\\.s\\.PGSQL\\.${server.port}`));
+    } finally {
+      await server.destroy();
+      rmSync(socketDir, { recursive: true, force: true });
+    }
   }, 120_000);
 });
