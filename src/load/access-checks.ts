@@ -33,7 +33,7 @@ export async function checkAccess(tx: Transactions, settings: TransactionSetting
 
 /** A connection attempt that ran out of connect_timeout_seconds, as one clear (transient) error. */
 export function connectTimeoutError(e: unknown, connections: ConnectionFactory): TargetError | undefined {
-  if (e instanceof TargetError || !/connection timeout|timeout exceeded when trying to connect/i.test((e as Error)?.message ?? '')) return undefined;
+  if (e instanceof TargetError || !/connection timeout|timeout exceeded when trying to connect|^timeout expired$/i.test((e as Error)?.message ?? '')) return undefined;
   const seconds = connections.connectTimeoutMs / 1000;
   return new DestinationError(
     `no answer from ${connections.display} within ${seconds} s (connect_timeout_seconds): check host and port and that nothing on the way drops the connection, or raise connect_timeout_seconds`,

@@ -20,6 +20,15 @@ export interface ConnectionFactory {
   close?(): Promise<void>;
 }
 
+/** pg.Client whose connection attempts time out after `ms` (0: never). */
+function timedClient(ms: number): typeof pg.Client {
+  return class TimedClient extends pg.Client {
+    constructor(config?: pg.ClientConfig) {
+      super({ ...config, connectionTimeoutMillis: ms });
+    }
+  };
+}
+
 /** Connections straight to the configured server. */
 export function directConnections(connection: ConnectionSettings, log: Logger): ConnectionFactory {
   return {
@@ -27,9 +36,14 @@ export function directConnections(connection: ConnectionSettings, log: Logger): 
     sslFallback: connection.sslFallback,
     connectTimeoutMs: connection.connectTimeoutMs,
     createPool(max, ssl) {
+      const { connectionTimeoutMillis, ...client } = connection.client;
       const pool = new pg.Pool({
-        ...connection.client,
+        ...client,
         ssl: ssl ?? connection.client.ssl,
+        // connect_timeout_seconds bounds each connection attempt, not the wait for a free pool
+        // slot: pg-pool applies its connectionTimeoutMillis to both, and a stream's batch waiting
+        // behind longer batches of other streams is no failure
+        Client: timedClient(connectionTimeoutMillis ?? 0),
         // no startup `options`: poolers such as PgBouncer refuse them, and nothing may depend on
         // session state (each transaction sets what it needs, see transaction.ts)
         max,

@@ -129,6 +129,30 @@ describe('connect_timeout_seconds', () => {
     expect(seconds).toBeLessThan(10);
   });
 
+  it('bounds connecting, not waiting for a free connection behind other streams\' longer batches', async () => {
+    const config = { ...db.config, default_target_schema: 'waits', parallelism: 1, connect_timeout_seconds: 1, max_retries: 0 };
+    const streams = ['a', 'b', 'c'];
+    const input = singer(...streams.map((s) => schemaMsg(s, props)), ...streams.map((s) => rec(s, { id: 1, tenant: s })), state({ all: true }));
+    expect((await runTarget({ config, input })).code).toBe(0);
+    // hold a and b locked for 3 s: their batches hold both pool connections, c waits for one
+    const { default: pg } = await import('pg');
+    const locker = new pg.Client({ connectionString: db.url });
+    await locker.connect();
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE waits.a, waits.b IN ACCESS EXCLUSIVE MODE');
+    const release = setTimeout(() => void locker.query('COMMIT'), 3000);
+    try {
+      const r = await runTarget({ config, input });
+      expect(r.stderr).not.toContain('target-postgres: error');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toEqual(['{"all":true}']);
+    } finally {
+      clearTimeout(release);
+      await locker.query('COMMIT').catch(() => undefined);
+      await locker.end();
+    }
+  });
+
   it('is retried like any transient failure (max_retries)', async () => {
     const before = sockets.length;
     const r = await runTarget({ config: { host: '127.0.0.1', port, user: 'postgres', database: 'postgres', connect_timeout_seconds: 0.5, max_retries: 2, retry_backoff_ms: 10 }, input: '' });
