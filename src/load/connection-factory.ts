@@ -24,7 +24,8 @@ export interface ConnectionFactory {
 function timedClient(ms: number): typeof pg.Client {
   return class TimedClient extends pg.Client {
     constructor(config?: pg.ClientConfig) {
-      super({ ...config, connectionTimeoutMillis: ms });
+      // pg-pool keeps the password as a non-enumerable property, which a spread would drop
+      super({ ...config, password: config?.password, connectionTimeoutMillis: ms });
     }
   };
 }
