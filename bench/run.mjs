@@ -59,6 +59,12 @@ const ctx = { rows: opts.rows, databaseUrl: opts.databaseUrl, files, logDir };
 const results = [];
 let failed;
 for (const s of selected) {
+  // a scenario that needs something this machine lacks says so and is left out
+  const unavailable = s.unavailable?.();
+  if (unavailable) {
+    log(`- ${s.label}: skipped, ${unavailable}`);
+    continue;
+  }
   const input = s.input(files);
   log(`- ${s.label} ...`);
   try {
