@@ -9,9 +9,12 @@ export interface SshTunnelSettings {
   host: string;
   port: number;
   username: string;
-  /** The private key's text (read from the file when a path was given). */
-  privateKey: string;
-  passphrase?: string;
+  /**
+   * The private key, read (from the file when a path was given) and decrypted once: an OpenSSH
+   * key's passphrase costs a bcrypt KDF of about a third of a second, which every (re)connect
+   * would pay again.
+   */
+  key: ssh2.ParsedKey;
   /** SHA256:… the bastion's host key must have, when set. */
   hostKeyFingerprint?: string;
 }
@@ -39,8 +42,7 @@ export function sshTunnelSettings(config: Pick<ResolvedConfig, 'ssh_tunnel'>): S
     host: t.host!,
     port: t.port ?? 22,
     username: t.username!,
-    privateKey: keyText,
-    passphrase,
+    key: Array.isArray(parsed) ? parsed[0] : parsed,
     hostKeyFingerprint: t.host_key_fingerprint?.replace(/=$/, ''),
   };
 }

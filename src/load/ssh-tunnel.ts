@@ -92,12 +92,13 @@ export class SshTunnel {
       });
     });
     attempt.catch(() => this.drop(client));
+    const publicKeyAuth: ssh2.PublicKeyAuthMethod = { type: 'publickey', username: s.username, key: s.key };
     client.connect({
       host: s.host,
       port: s.port,
       username: s.username,
-      privateKey: s.privateKey,
-      passphrase: s.passphrase,
+      // the key decrypted when the config was read (see SshTunnelSettings.key)
+      authHandler: [publicKeyAuth],
       readyTimeout: this.connectTimeoutMs > 0 ? this.connectTimeoutMs : 2 ** 31 - 1,
       keepaliveInterval: 15_000,
       keepaliveCountMax: 4,

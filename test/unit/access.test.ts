@@ -104,15 +104,11 @@ describe('ssh_tunnel settings', () => {
     expect(sshTunnelSettings(resolveConfig({}).config)).toBeUndefined();
   });
 
-  it('port 22 by default; the key text and passphrase kept for the connection', () => {
-    expect(tunnel({ private_key_password: 'pw', host_key_fingerprint: `SHA256:${'a'.repeat(43)}` })).toEqual({
-      host: 'bastion',
-      port: 22,
-      username: 'u',
-      privateKey: encrypted,
-      passphrase: 'pw',
-      hostKeyFingerprint: `SHA256:${'a'.repeat(43)}`,
-    });
+  it('port 22 by default; the key decrypted once, for every connection', () => {
+    const { key, ...rest } = tunnel({ private_key_password: 'pw', host_key_fingerprint: `SHA256:${'a'.repeat(43)}` })!;
+    expect(rest).toEqual({ host: 'bastion', port: 22, username: 'u', hostKeyFingerprint: `SHA256:${'a'.repeat(43)}` });
+    expect(key.type).toBe('ssh-ed25519');
+    expect(key.isPrivateKey()).toBe(true);
   });
 
   it('an encrypted key without or with a wrong passphrase, or no key at all, is a config error', () => {
