@@ -1,4 +1,5 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,6 +102,22 @@ describe.skipIf(!installed)(`SSH tunnel (real sshd on loopback)${installed ? '' 
     const r = await runTarget({ config: tunnelConfig({ port: 1 }, { max_retries: 1, retry_backoff_ms: 10 }), input: singer(schemaMsg('u', props)) });
     expect(r.code).toBe(75);
     expect(r.stderr).toMatch(/target-postgres: error: SSH tunnel .*@127\.0\.0\.1:1: cannot reach the bastion \(.*ECONNREFUSED.*\).*gave up after 1 retries/);
+  });
+
+  it('a bastion that accepts TCP but never speaks SSH: a clear error within connect_timeout_seconds (exit 75)', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((sock) => void sockets.push(sock));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const started = Date.now();
+      const r = await runTarget({ config: tunnelConfig({ port: (silent.address() as { port: number }).port }, { connect_timeout_seconds: 1 }), input: singer(schemaMsg('q', props)) });
+      expect(r.code).toBe(75);
+      expect(r.stderr).toMatch(/target-postgres: error: (no answer from .* via SSH .* within 1 s \(connect_timeout_seconds\)|SSH tunnel .*: cannot reach the bastion \(Timed out while waiting for handshake\))/);
+      expect(Date.now() - started).toBeLessThan(15_000);
+    } finally {
+      for (const sock of sockets) sock.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('the tunnel killed mid-load: it reopens, the batch is retried and every row lands exactly once', async () => {
