@@ -3,7 +3,7 @@
 // bench scenario. Never the system sshd: nothing outside its temp dir is used or changed
 // (except /run/sshd, sshd's privilege separation directory, created when running as root).
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -71,12 +71,7 @@ export async function startSshd() {
   };
   await start();
   const killConnections = () => {
-    let children = [];
-    try {
-      children = execFileSync('pgrep', ['-P', String(child.pid)]).toString().trim().split('\n').filter(Boolean).map(Number);
-    } catch {
-      return 0; // none
-    }
+    const children = childrenOf(child.pid);
     for (const pid of children) process.kill(pid, 'SIGKILL');
     return children.length;
   };
@@ -103,6 +98,22 @@ export async function startSshd() {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The processes whose parent is `pid` (read from /proc: no procps needed). */
+function childrenOf(pid) {
+  const out = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // /proc/N/stat: "N (comm) S PPID ..."; comm may hold spaces and parentheses
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
 }
 
 async function waitForPort(port, log) {
