@@ -59,8 +59,10 @@ const ctx = { rows: opts.rows, databaseUrl: opts.databaseUrl, files, logDir };
 const results = [];
 let failed;
 for (const s of selected) {
-  if (s.skip) {
-    log(`- ${s.label}: skipped, ${s.skip}`);
+  // a scenario that needs something this machine lacks says so and is left out
+  const unavailable = s.skip ?? s.unavailable?.();
+  if (unavailable) {
+    log(`- ${s.label}: skipped, ${unavailable}`);
     continue;
   }
   // a scenario may load into another server (the Citus ones: BENCH_CITUS_URL)

@@ -38,12 +38,17 @@ const MELTANO_CAPABILITIES = ['about', 'activate-version', 'batch', 'hard-delete
 
 function meltanoPlugin() {
   const kinds = { integer: 'integer', boolean: 'boolean', object: 'object', array: 'array' };
-  const settings = Object.entries(schema.properties).map(([name, p]) => {
+  const setting = (name, p) => {
     const parts = [`name: ${name}`];
     if (kinds[p.type]) parts.push(`kind: ${kinds[p.type]}`);
     if (p['x-secret']) parts.push('sensitive: true');
     return `    - {${parts.join(', ')}}`;
-  });
+  };
+  // an object with declared properties (ssh_tunnel) is listed by its dotted members, as on the
+  // Hub, so that Meltano knows which of them are secrets
+  const settings = Object.entries(schema.properties).flatMap(([name, p]) =>
+    p.type === 'object' && p.properties ? Object.entries(p.properties).map(([sub, q]) => setting(`${name}.${sub}`, q)) : [setting(name, p)],
+  );
   return [
     '```yaml',
     'plugins:',

@@ -12,6 +12,14 @@ const redactPaths = [
   '*.connection_string',
   'ssl_client_private_key',
   '*.ssl_client_private_key',
+  'ssl_client_private_key_password',
+  '*.ssl_client_private_key_password',
+  'private_key',
+  '*.private_key',
+  'private_key_password',
+  '*.private_key_password',
+  'ssh_tunnel.private_key',
+  'ssh_tunnel.private_key_password',
 ];
 
 const levelNames: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };

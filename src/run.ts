@@ -2,14 +2,18 @@ import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { HELP, type Args } from './args.js';
 import { aboutJson, aboutMarkdown, aboutText, packageInfo } from './config/about.js';
+import { hookStatements, sessionVariables } from './config/access-settings.js';
 import { connectionSettings } from './config/connection.js';
 import { loadConfig } from './config/load-config.js';
+import type { ResolvedConfig } from './config/settings.js';
+import { sshTunnelSettings } from './config/ssh-tunnel.js';
 import { ExitCode, TargetError } from './errors.js';
 import { EncodePool } from './input/encode-pool.js';
 import { defaultWorkers, readParallel } from './input/parallel-reader.js';
 import { readSerial } from './input/serial-reader.js';
-import { directConnections } from './load/connection-factory.js';
+import { directConnections, type ConnectionFactory } from './load/connection-factory.js';
 import { Loader } from './load/loader.js';
+import { tunneledConnections } from './load/ssh-tunnel.js';
 import { createLogger, redactSecrets, type Logger } from './log.js';
 import { RunMetrics } from './metrics.js';
 import { startProgress } from './progress.js';
@@ -47,9 +51,12 @@ export async function run(args: Args, control: RunControl): Promise<number> {
   control.log = log;
   for (const n of notices) log.warn(n);
   const loader = new Loader({
-    connections: directConnections(connectionSettings(config), log),
+    connections: connectionsFor(config, log),
     statementTimeoutMs: config.statement_timeout_ms,
     lockTimeoutMs: config.lock_timeout_ms,
+    role: config.set_role,
+    variables: sessionVariables(config),
+    access: { createSchemas: config.create_schemas, grantSelectTo: config.grant_select_to ?? [] },
     parallelism: config.parallelism,
     maxRetries: config.max_retries,
     retryBackoffMs: config.retry_backoff_ms,
@@ -60,6 +67,7 @@ export async function run(args: Args, control: RunControl): Promise<number> {
   const started = performance.now();
   try {
     await loader.connect();
+    await loader.runHook('before_run_sql', hookStatements(config.before_run_sql));
     const metrics = new RunMetrics(log);
     metrics.start();
     const router = new Router(config, loader, log, (text) => writeState(control, text), metrics);
@@ -99,13 +107,24 @@ export async function run(args: Args, control: RunControl): Promise<number> {
       log.warn({ skipped: router.counts.skipped, deadLettered: router.counts.deadLettered }, `rejected records: ${router.counts.skipped} skipped, ${router.counts.deadLettered} stored in _sdc_rejected_records`);
     }
     if (inputError && loadError && inputError !== loadError) log.error({ err: errorText(loadError) }, 'a batch also failed');
+    const afterRun = hookStatements(config.after_run_sql);
+    const complete = !(inputError ?? loadError) && !control.interruptedBy && !control.stdoutError;
+    if (afterRun.length && !complete) log.warn('after_run_sql not run: the run did not complete');
     if (inputError ?? loadError) throw inputError ?? loadError;
+    if (complete) await loader.runHook('after_run_sql', afterRun);
     await settleStdout();
     if (control.stdoutError) throw new TargetError(`cannot write state to stdout: ${control.stdoutError.message}`, 74 as never);
     return control.interruptedBy ? 128 + (control.interruptedBy === 'SIGINT' ? 2 : 15) : ExitCode.ok;
   } finally {
     await loader.close().catch(() => undefined);
   }
+}
+
+/** Where database connections come from: straight to the server, or through the SSH tunnel. */
+function connectionsFor(config: ResolvedConfig, log: Logger): ConnectionFactory {
+  const connection = connectionSettings(config);
+  const tunnel = sshTunnelSettings(config);
+  return tunnel ? tunneledConnections(connection, tunnel, log) : directConnections(connection, log);
 }
 
 function writeState(control: RunControl, text: string): void {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { configSchema } from './settings.js';
+import { configSchema, type SettingSchema } from './settings.js';
 
 export const CAPABILITIES = ['about', 'activate-version', 'batch', 'hard-delete', 'schema-flattening', 'stream-maps', 'target-schema', 'validate-records'] as const;
 
@@ -13,10 +13,7 @@ export function aboutJson(): Record<string, unknown> {
   const pkg = packageInfo();
   const schema = configSchema();
   const properties: Record<string, unknown> = {};
-  for (const [name, s] of Object.entries(schema.properties)) {
-    const { 'x-secret': secret, ...rest } = s;
-    properties[name] = { ...rest, ...(secret ? { secret: true, writeOnly: true } : {}) };
-  }
+  for (const [name, s] of Object.entries(schema.properties)) properties[name] = aboutSetting(s);
   return {
     name: pkg.name,
     description: pkg.description,
@@ -24,6 +21,13 @@ export function aboutJson(): Record<string, unknown> {
     capabilities: [...CAPABILITIES],
     settings: { type: 'object', properties },
   };
+}
+
+/** A setting as --about shows it: secrets marked the SDK's way, nested settings (ssh_tunnel) too. */
+function aboutSetting(s: SettingSchema): Record<string, unknown> {
+  const { 'x-secret': secret, properties, ...rest } = s;
+  const nested = properties && typeof properties === 'object' ? { properties: Object.fromEntries(Object.entries(properties as Record<string, SettingSchema>).map(([k, v]) => [k, aboutSetting(v)])) } : {};
+  return { ...rest, ...nested, ...(secret ? { secret: true, writeOnly: true } : {}) };
 }
 
 export function aboutMarkdown(): string {

@@ -57,6 +57,47 @@ export interface TargetPostgresConfig {
    */
   ssl_client_private_key?: string;
   /**
+   * Passphrase of an encrypted ssl_client_private_key (Macrometa's "SSL Client Password"). A wrong or missing passphrase is a config error (exit 64) before any connection.
+   */
+  ssl_client_private_key_password?: string;
+  /**
+   * How long to wait for the server (TCP connect, TLS and startup, and the SSH tunnel's handshake) before a connection attempt fails, in seconds; 0 waits forever. Unset: the connection string's connect_timeout, else 30. A timed-out attempt is transient: it is retried (max_retries) and then exits 75.
+   */
+  connect_timeout_seconds?: number;
+  /**
+   * Connect through an SSH bastion (MeltanoLabs' ssh_tunnel): every database connection is a channel forwarded by one SSH connection to host:port, to the database host and port as the bastion sees them. The tunnel reopens when it drops (the batch in flight is retried). {"enable": true, "host": "bastion", "port": 22, "username": "tunnel", "private_key": "PEM text or a file path", "private_key_password": "…", "host_key_fingerprint": "SHA256:…"}.
+   */
+  ssh_tunnel?: {
+    /**
+     * Use the tunnel.
+     */
+    enable?: boolean;
+    /**
+     * Host name or address of the SSH bastion.
+     */
+    host?: string;
+    /**
+     * SSH port of the bastion.
+     */
+    port?: number;
+    /**
+     * User to log in to the bastion as.
+     */
+    username?: string;
+    /**
+     * Private key for the bastion: PEM or OpenSSH text, or a file path.
+     */
+    private_key?: string;
+    /**
+     * Passphrase of an encrypted private_key.
+     */
+    private_key_password?: string;
+    /**
+     * The bastion's host key fingerprint as `ssh-keygen -l` prints it (SHA256:…). Set: a bastion with another host key is refused (exit 69). Unset: the host key is logged, not checked.
+     */
+    host_key_fingerprint?: string;
+  };
+  /**
    * Schema every stream loads into. Without it, stream `a-b` loads into schema `a`, table `b`, and other streams into `public`.
    */
   default_target_schema?: string;
@@ -187,6 +228,32 @@ export interface TargetPostgresConfig {
    * lock_timeout of the target's sessions in milliseconds; unset or 0 keeps the server's setting. A lock wait that runs longer fails the run (exit 69); useful when other sessions may hold locks on the target tables.
    */
   lock_timeout_ms?: number;
+  /**
+   * Role every transaction runs as (SET LOCAL ROLE, so it holds behind PgBouncer in transaction mode too): tables and schemas the target creates are owned by it. The connecting user must be a member of it.
+   */
+  set_role?: string;
+  /**
+   * Settings applied to every transaction with set_config(name, value, true), e.g. {"app.tenant": "t1"} for row-level security policies that read current_setting('app.tenant'). TimeZone, DateStyle, role and session_authorization are refused (the target sets the first two itself; use set_role).
+   */
+  session_variables?: {
+    [k: string]: string | number | boolean;
+  };
+  /**
+   * Roles given USAGE on every schema the target creates or loads into and SELECT on every table it creates (tables overwrite recreates and _sdc_rejected_records included). pipelinewise's default_target_schema_select_permission(s) is read as this. PUBLIC means every role.
+   */
+  grant_select_to?: string[];
+  /**
+   * Create a missing target schema. false: a missing schema is an error naming it (exit 69) and nothing is created.
+   */
+  create_schemas?: boolean;
+  /**
+   * SQL run once before the first load, on its own connection, after connecting: a statement (or several in one string) or a list of them, each in its own transaction with set_role and session_variables. A failure ends the run before anything loads, naming the hook and the statement's index (exit 69, 75 when transient).
+   */
+  before_run_sql?: string | string[];
+  /**
+   * SQL run once after the last batch committed, only when the run succeeded (input complete, every batch committed, no signal); like before_run_sql otherwise. A failure exits 69 (75 when transient); the data and states before it stay committed.
+   */
+  after_run_sql?: string | string[];
   /**
    * Fail when a stream has no key_properties.
    */

@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import type { ClientConfig } from 'pg';
 import type { ConnectionOptions } from 'node:tls';
@@ -50,12 +51,33 @@ function pemOrFile(value: string | undefined, setting: string): string | undefin
   return readFileSync(path, 'utf8');
 }
 
+/**
+ * An encrypted client key needs its passphrase (ssl_client_private_key_password): checked here,
+ * before any connection, so a wrong or missing one is a config error rather than a TLS failure.
+ */
+function checkClientKey(key: string | undefined, passphrase: string | undefined): void {
+  if (key === undefined || (passphrase === undefined && !/ENCRYPTED/.test(key))) return;
+  try {
+    createPrivateKey({ key, passphrase: passphrase ?? '' });
+  } catch (e) {
+    const encrypted = /ENCRYPTED/.test(key) || /bad decrypt|passphrase|interrupted or cancelled/i.test((e as Error).message);
+    if (!encrypted) throw new ConfigError(`ssl_client_private_key is not a private key this target can read (${(e as Error).message})`);
+    throw new ConfigError(
+      passphrase === undefined
+        ? 'ssl_client_private_key is encrypted: set ssl_client_private_key_password to its passphrase'
+        : 'ssl_client_private_key_password does not decrypt ssl_client_private_key: check the passphrase',
+    );
+  }
+}
+
 export interface ConnectionSettings {
   client: ClientConfig;
   /** With ssl_mode allow/prefer: TLS is tried first and dropped when the server has none. */
   sslFallback: boolean;
   /** host:port/database for log lines (no secrets). */
   display: string;
+  /** connect_timeout_seconds in ms (0: none). */
+  connectTimeoutMs: number;
 }
 
 /** Builds the node-postgres client config from the target config; PG* variables fill gaps. */
@@ -81,7 +103,9 @@ export function connectionSettings(config: ResolvedConfig, env: NodeJS.ProcessEn
     const ca = pemOrFile(config.ssl_certificate_authority ?? kv.sslrootcert, 'ssl_certificate_authority');
     const cert = pemOrFile(config.ssl_client_certificate ?? kv.sslcert, 'ssl_client_certificate');
     const key = pemOrFile(config.ssl_client_private_key ?? kv.sslkey, 'ssl_client_private_key');
-    const tls: ConnectionOptions = { ca, cert, key };
+    const passphrase = config.ssl_client_private_key_password ?? kv.sslpassword;
+    checkClientKey(key, passphrase);
+    const tls: ConnectionOptions = { ca, cert, key, ...(passphrase !== undefined ? { passphrase } : {}) };
     switch (sslMode) {
       case 'allow':
       case 'prefer':
@@ -103,6 +127,8 @@ export function connectionSettings(config: ResolvedConfig, env: NodeJS.ProcessEn
     }
     ssl = tls;
   }
+  const connectTimeoutMs = Math.round((config.connect_timeout_seconds ?? Number(kv.connect_timeout ?? 30)) * 1000);
+  if (!Number.isFinite(connectTimeoutMs) || connectTimeoutMs < 0) throw new ConfigError('connect_timeout in the connection string must be a number of seconds');
   return {
     client: {
       host,
@@ -112,9 +138,10 @@ export function connectionSettings(config: ResolvedConfig, env: NodeJS.ProcessEn
       password,
       ssl,
       application_name: kv.application_name ?? config.application_name,
-      connectionTimeoutMillis: Number(kv.connect_timeout ?? 30) * 1000,
+      connectionTimeoutMillis: connectTimeoutMs,
     },
     sslFallback,
     display: `${host}:${port}/${database}`,
+    connectTimeoutMs,
   };
 }

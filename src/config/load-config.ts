@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import AjvModule from 'ajv';
 import { ConfigError } from '../errors.js';
 import { checkStreamMaps } from '../stream/maps/stream-maps.js';
+import { accessProblems } from './access-settings.js';
 import { applyPeerSettings, isPeerSetting } from './peer-settings.js';
 import { configSchema, type ResolvedConfig } from './settings.js';
 
@@ -102,7 +103,7 @@ export function resolveConfig(input: Record<string, unknown>): LoadedConfig {
     });
     throw new ConfigError(`invalid config: ${[...peers.problems, ...mapProblems(config), ...problems].join('; ')}`);
   }
-  const problems = [...peers.problems, ...mapProblems(config)];
+  const problems = [...peers.problems, ...mapProblems(config), ...accessProblems(config as ResolvedConfig)];
   if (problems.length) throw new ConfigError(`invalid config: ${problems.join('; ')}`);
   if (config.faker_config && Object.keys(config.faker_config).length) notices.push('faker_config has no effect: Faker fake data is not supported in stream maps (hash values with md5() or sha256() instead)');
   return { config: config as ResolvedConfig, notices };

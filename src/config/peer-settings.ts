@@ -47,22 +47,14 @@ const peers: Record<string, Translate> = {
     if (isEmpty(v)) return;
     o.problems.push('schema_mapping (pipelinewise) is not supported yet: streams would load into other schemas than mapped; use stream_overrides.<stream>.schema, or default_target_schema');
   },
-  default_target_schema_select_permission: (v, _out, _input, o) => {
-    if (!isEmpty(v)) o.problems.push('default_target_schema_select_permission is not supported yet: the tables would be created without the grants asked for; grant SELECT yourself after the load, or remove the setting');
-  },
-  default_target_schema_select_permissions: (v, _out, _input, o) => {
-    if (!isEmpty(v)) o.problems.push('default_target_schema_select_permissions is not supported yet: the tables would be created without the grants asked for; grant SELECT yourself after the load, or remove the setting');
-  },
+  // pipelinewise: USAGE on the schemas and SELECT on the tables created, to a role or a list of them
+  default_target_schema_select_permission: (v, out, _input, o) => selectPermission('default_target_schema_select_permission', v, out, o),
+  default_target_schema_select_permissions: (v, out, _input, o) => selectPermission('default_target_schema_select_permissions', v, out, o),
   temp_dir: (_v, _out, _input, o) => o.notices.push('temp_dir has no effect: rows are buffered in memory (max_buffered_bytes), never in temporary files'),
   // MeltanoLabs target-postgres
   use_copy: (_v, _out, _input, o) => o.notices.push('use_copy has no effect: this target always loads through COPY'),
   process_activate_version_messages: (v, out) => {
     if (v === false || v === 'false') out.activate_version = false;
-  },
-  ssh_tunnel: (v, _out, _input, o) => {
-    if (v && typeof v === 'object' && isTrue((v as Record<string, unknown>).enable)) {
-      o.problems.push('ssh_tunnel.enable is true, but connecting through an SSH tunnel is not supported yet, and connecting directly would bypass the bastion; remove ssh_tunnel or set ssh_tunnel.enable to false');
-    }
   },
   flattening_separator: (v, _out, _input, o) => {
     if (v !== undefined && v !== null && v !== '__') o.problems.push(`flattening_separator ${JSON.stringify(v)} is not supported: flattened columns are named parent__child`);
@@ -73,6 +65,17 @@ const peers: Record<string, Translate> = {
   ssl_client_certificate_enable: () => undefined,
   ssl_storage_directory: () => undefined,
 };
+
+/** pipelinewise's select permission (a role, or a list of roles) read as grant_select_to. */
+function selectPermission(key: string, v: unknown, out: Record<string, unknown>, o: PeerOutcome): void {
+  if (isEmpty(v) || v === '' || 'grant_select_to' in out) return;
+  const roles = Array.isArray(v) ? v : [v];
+  if (!roles.every((r) => typeof r === 'string' && r !== '')) {
+    o.problems.push(`${key} must be a role name or a list of role names`);
+    return;
+  }
+  out.grant_select_to = roles;
+}
 
 /** MeltanoLabs' Hub defaults for the certificate settings: paths that usually do not exist. */
 const HUB_CERTIFICATE_DEFAULTS: Record<string, string> = {

@@ -69,5 +69,6 @@ export type ResolvedConfig = TargetPostgresConfig &
       | 'primary_key_required'
       | 'sanitize_null_text_characters'
       | 'log_level'
+      | 'create_schemas'
     >
   >;

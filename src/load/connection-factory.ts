@@ -12,8 +12,22 @@ export interface ConnectionFactory {
   readonly display: string;
   /** Whether a server that refuses TLS may be retried without it (ssl_mode prefer/allow). */
   readonly sslFallback: boolean;
+  /** How long one connection attempt may take (connect_timeout_seconds), in ms; 0: no limit. */
+  readonly connectTimeoutMs: number;
   /** A pool of up to `max` connections; `ssl: false` for the fallback without TLS. */
   createPool(max: number, ssl?: false): pg.Pool;
+  /** Releases what the factory holds (an SSH connection), after every pool has ended. */
+  close?(): Promise<void>;
+}
+
+/** pg.Client whose connection attempts time out after `ms` (0: never). */
+function timedClient(ms: number): typeof pg.Client {
+  return class TimedClient extends pg.Client {
+    constructor(config?: pg.ClientConfig) {
+      // pg-pool keeps the password as a non-enumerable property, which a spread would drop
+      super({ ...config, password: config?.password, connectionTimeoutMillis: ms });
+    }
+  };
 }
 
 /** Connections straight to the configured server. */
@@ -21,10 +35,16 @@ export function directConnections(connection: ConnectionSettings, log: Logger): 
   return {
     display: connection.display,
     sslFallback: connection.sslFallback,
+    connectTimeoutMs: connection.connectTimeoutMs,
     createPool(max, ssl) {
+      const { connectionTimeoutMillis, ...client } = connection.client;
       const pool = new pg.Pool({
-        ...connection.client,
+        ...client,
         ssl: ssl ?? connection.client.ssl,
+        // connect_timeout_seconds bounds each connection attempt, not the wait for a free pool
+        // slot: pg-pool applies its connectionTimeoutMillis to both, and a stream's batch waiting
+        // behind longer batches of other streams is no failure
+        Client: timedClient(connectionTimeoutMillis ?? 0),
         // no startup `options`: poolers such as PgBouncer refuse them, and nothing may depend on
         // session state (each transaction sets what it needs, see transaction.ts)
         max,

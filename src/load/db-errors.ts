@@ -26,7 +26,7 @@ export function isTransient(error: unknown): boolean {
   const e = error as PgLikeError;
   if (!e || typeof e !== 'object') return false;
   if (e.code && (transientSqlStates.has(e.code) || transientNodeCodes.has(e.code))) return true;
-  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(e.message ?? '');
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|^timeout expired$|Client has encountered a connection error/i.test(e.message ?? '');
 }
 
 export interface BatchContext {

@@ -16,6 +16,9 @@ import type { ConnectionFactory } from './connection-factory.js';
 import { integerOverflow, sqlStateOf } from './db-errors.js';
 import { strategyFor } from './strategies/index.js';
 import { completeOverwrite, prepareOverwrite } from './strategies/overwrite.js';
+import { checkAccess, connectTimeoutError } from './access-checks.js';
+import { DEFAULT_ACCESS, type TableAccess } from './schema-access.js';
+import { runHook, type HookName } from './sql-hooks.js';
 import { syncTable } from './table-sync.js';
 import { Transactions, type RetryOptions, type TransactionSettings } from './transaction.js';
 
@@ -25,6 +28,8 @@ export interface LoaderOptions extends RetryOptions, TransactionSettings {
   upsertStatement?: 'merge' | 'insert_on_conflict';
   /** citus_distribution (default auto); used only when the database has the citus extension. */
   citusDistribution?: CitusMode;
+  /** create_schemas, grant_select_to. */
+  access?: TableAccess;
   log: Logger;
 }
 
@@ -39,26 +44,39 @@ export class Loader implements LoadTarget {
   private mergeConflicted = false;
   /** The Citus coordinator, when the database has the citus extension (known after connect()). */
   private citus: Citus | undefined;
+  /** ssl_mode prefer/allow met a server without TLS: every pool connects without it. */
+  private withoutTls = false;
+  private readonly access: TableAccess;
 
   constructor(private readonly options: LoaderOptions) {
     this.log = options.log;
+    this.access = options.access ?? DEFAULT_ACCESS;
     this.pool = options.connections.createPool(options.parallelism + 1);
     this.tx = new Transactions(() => this.pool, options, this.log);
   }
 
-  /** Opens one connection to check the server answers (and to settle ssl_mode prefer/allow). */
+  /**
+   * Opens one connection to check the server answers (and to settle ssl_mode prefer/allow), then
+   * checks set_role, session_variables and the grant_select_to roles, so a mistake there is one
+   * clear error before any input is read.
+   */
   async connect(): Promise<void> {
     const connections = this.options.connections;
     await this.tx.withRetries('connect', { stream: '', table: '' }, async () => {
       let client: PoolClient;
       try {
-        client = await this.pool.connect();
-      } catch (e) {
-        if (connections.sslFallback && /does not support SSL/i.test((e as Error).message)) {
-          await this.pool.end();
-          this.pool = connections.createPool(this.options.parallelism + 1, false);
+        try {
           client = await this.pool.connect();
-        } else throw e;
+        } catch (e) {
+          if (connections.sslFallback && /does not support SSL/i.test((e as Error).message)) {
+            await this.pool.end();
+            this.withoutTls = true;
+            this.pool = connections.createPool(this.options.parallelism + 1, false);
+            client = await this.pool.connect();
+          } else throw e;
+        }
+      } catch (e) {
+        throw connectTimeoutError(e, connections) ?? e;
       }
       try {
         const v = await client.query<{ server_version_num: string; citus_version: string | null }>(SERVER_FACTS_SQL);
@@ -74,16 +92,28 @@ export class Loader implements LoadTarget {
         client.release();
       }
     });
+    await checkAccess(this.tx, this.options, this.access);
+  }
+
+  /** Runs before_run_sql / after_run_sql on a connection of its own. */
+  async runHook(which: HookName, statements: readonly string[]): Promise<void> {
+    if (!statements.length) return;
+    const pool = this.options.connections.createPool(1, this.withoutTls ? false : undefined);
+    try {
+      await runHook(which, statements, pool, this.options, this.log);
+    } finally {
+      await pool.end();
+    }
   }
 
   /** Brings the table in line with the stream's columns; returns the actual column types. */
   async syncTable(request: SyncRequest): Promise<SyncResult> {
-    return this.tx.run('sync table', { stream: request.stream, table: tableLabel(request.table) }, (client) => syncTable(client, request, this.log, this.citus));
+    return this.tx.run('sync table', { stream: request.stream, table: tableLabel(request.table) }, (client) => syncTable(client, request, this.log, this.citus, this.access));
   }
 
   /** Starts an overwrite: an empty fresh table shaped like the live one; returns its name. */
   async prepareOverwrite(stream: string, live: TableName): Promise<TableName> {
-    return this.tx.run('prepare overwrite', { stream, table: tableLabel(live) }, (client) => prepareOverwrite(client, live, this.citus));
+    return this.tx.run('prepare overwrite', { stream, table: tableLabel(live) }, (client) => prepareOverwrite(client, live, this.citus, this.access));
   }
 
   /** Ends an overwrite: the fresh table atomically replaces the live one. */
@@ -173,7 +203,11 @@ export class Loader implements LoadTarget {
   }
 
   async close(): Promise<void> {
-    await this.pool.end();
+    try {
+      await this.pool.end();
+    } finally {
+      await this.options.connections.close?.();
+    }
   }
 }
 

@@ -9,12 +9,10 @@ import { buildHistoryCurrentIndexSql } from '../sql/history.js';
 import {
   DESCRIBE_TABLE_SQL,
   PRIMARY_KEY_NAME_SQL,
-  SCHEMA_EXISTS_SQL,
   buildAddColumnSql,
   buildAddPrimaryKeySql,
   buildAlterColumnTypeSql,
   buildCommentColumnSql,
-  buildCreateSchemaSql,
   buildCreateTableSql,
   buildDropConstraintSql,
   buildDropNotNullSql,
@@ -28,6 +26,7 @@ import { qualified } from '../sql/quote.js';
 import type { Logger } from '../log.js';
 import { tableLabel, type SyncRequest, type SyncResult } from './batch.js';
 import type { Citus } from './citus.js';
+import { DEFAULT_ACCESS, ensureSchema, grantOnCreatedTable, type TableAccess } from './schema-access.js';
 
 interface ExistingColumn {
   name: string;
@@ -49,12 +48,12 @@ export async function syncTable(
   request: SyncRequest,
   log: Logger,
   citus?: Citus,
+  access: TableAccess = DEFAULT_ACCESS,
 ): Promise<SyncResult> {
   const { stream, table: name, columns: planned, primaryKey: keyProperties } = request;
   const extra = request.extraColumns ?? [];
   await client.query(DDL_LOCK_SQL);
-  const ns = await client.query(SCHEMA_EXISTS_SQL, [name.schema]);
-  if (ns.rowCount === 0) await client.query(buildCreateSchemaSql(name.schema));
+  await ensureSchema(client, stream, name.schema, access);
 
   const existing = (await client.query<ExistingColumn>(DESCRIBE_TABLE_SQL, [name.schema, name.table])).rows;
   const columns = resolveColumnNames(planned, existing);
@@ -73,6 +72,8 @@ export async function syncTable(
     await currentIndex();
     log.info({ stream, table: tableLabel(name), columns: columns.length }, 'created table');
     if (citus) await citus.placeNewTable(client, request, columns);
+    // granted once the table is laid out (on Citus: distributed), so its shards get the grants too
+    await grantOnCreatedTable(client, name, access);
     return { columns, types: new Map(columns.map((c) => [c.name, c.pgType])), created: true };
   }
 

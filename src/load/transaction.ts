@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { PoolClient } from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../log.js';
+import { buildSessionSettingsSql } from '../sql/access.js';
 import { isTransient, toTargetError, type BatchContext } from './db-errors.js';
 
 export interface RetryOptions {
@@ -13,11 +14,16 @@ export interface RetryOptions {
 export interface TransactionSettings {
   statementTimeoutMs?: number;
   lockTimeoutMs?: number;
+  /** set_role: the role every transaction runs as. */
+  role?: string;
+  /** session_variables, as text. */
+  variables?: Readonly<Record<string, string>>;
 }
 
 /**
  * The statement that opens every transaction: BEGIN and, in the same round trip, SET LOCAL of
- * what the loads rely on: UTC for date-times without an offset, ISO date order, the timeouts.
+ * what the loads rely on: UTC for date-times without an offset, ISO date order, the timeouts,
+ * then the role and the session variables of the config (set_role, session_variables).
  * Transaction-scoped, so correctness never depends on a session's state (a pooler in
  * transaction mode hands each transaction any server connection, with any role defaults).
  */
@@ -25,6 +31,7 @@ export function buildBeginSql(settings: TransactionSettings): string {
   const parts = ['BEGIN', "SET LOCAL TimeZone = 'UTC'", "SET LOCAL DateStyle = 'ISO, MDY'"];
   if (settings.statementTimeoutMs) parts.push(`SET LOCAL statement_timeout = ${Math.trunc(settings.statementTimeoutMs)}`);
   if (settings.lockTimeoutMs) parts.push(`SET LOCAL lock_timeout = ${Math.trunc(settings.lockTimeoutMs)}`);
+  parts.push(...buildSessionSettingsSql(settings.role, settings.variables ?? {}));
   return parts.join('; ');
 }
 

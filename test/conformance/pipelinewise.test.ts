@@ -254,11 +254,11 @@ describe('pipelinewise/', () => {
     expect(await c.count(schema, 'test_table_invalid_record')).toBe(0);
   });
 
-  for (const batch of [undefined, 5, 10, 1000]) {
-    const label = batch === undefined ? 'default batch size' : `batch_size_rows ${batch}`;
+  for (const [batch, flushAll] of [[undefined, false], [5, false], [10, false], [1000, false], [10, true]] as const) {
+    const label = (batch === undefined ? 'default batch size' : `batch_size_rows ${batch}`) + (flushAll ? ' + flush_all_streams' : '');
     it(`messages-pg-logical-streams.json (hard_delete, ${label}): inserts, updates and deletes applied; decision: states follow our watermark rule, not pipelinewise's per-flush counts`, async () => {
       const file = 'messages-pg-logical-streams.json';
-      const { schema, r } = await load(file, { hard_delete: true, ...(batch ? { batch_size_rows: batch } : {}) }, `logical_${batch ?? 'default'}`);
+      const { schema, r } = await load(file, { hard_delete: true, ...(batch ? { batch_size_rows: batch } : {}), ...(flushAll ? { flush_all_streams: true } : {}) }, `logical_${batch ?? 'default'}${flushAll ? '_all' : ''}`);
       const m = messages(file);
       expect(await c.rows(schema, 'logical1_table1', ['cid'])).toEqual([
         { cid: 1, cvarchar: 'inserted row', cvarchar2: null },

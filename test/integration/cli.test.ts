@@ -44,13 +44,13 @@ describe('command line', () => {
     expect(r.stdout.some((l) => l.startsWith('  password (string, secret): '))).toBe(true);
   });
 
-  it('peer settings that would change the data or bypass a tunnel, and stream maps that cannot parse, are refused before connecting (exit 64)', async () => {
+  it('peer settings that would change the data, a tunnel without its key, and stream maps that cannot parse, are refused before connecting (exit 64)', async () => {
     const r = await runTarget({
       config: { host: '127.0.0.1', port: 1, ssh_tunnel: { enable: true, host: 'bastion' }, stream_maps: { users: { email: 'md5(email' } } },
       input: '',
     });
     expect(r.code).toBe(64);
-    expect(r.stderr).toContain('ssh_tunnel.enable is true, but connecting through an SSH tunnel is not supported yet');
+    expect(r.stderr).toContain('ssh_tunnel.enable is true but ssh_tunnel.username, ssh_tunnel.private_key are not set');
     expect(r.stderr).toContain('stream_maps.users.email: expected , or ) at 10 (end of expression) in "md5(email"');
     expect(r.stderr).not.toContain('ECONNREFUSED');
   });

@@ -1,43 +1,19 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEmbeddedServer, type EmbeddedServer } from '../helpers/embedded-server.js';
+import type { EmbeddedServer } from '../helpers/embedded-server.js';
 import { runTarget } from '../helpers/run-target.js';
 import { rec, schemaMsg, singer, state } from '../helpers/singer.js';
+import { makeServerCertificates, startTlsServer } from '../helpers/tls-server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tp-tls-'));
-const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-
-/** A CA, and a server certificate for localhost / 127.0.0.1 signed by it. */
-function makeCertificates() {
-  for (const ca of ['ca', 'wrong-ca']) {
-    openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=${ca}`, '-keyout', `${ca}.key`, '-out', `${ca}.crt`);
-  }
-  openssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-keyout', 'server.key', '-out', 'server.csr');
-  writeFileSync(join(dir, 'san.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
-  openssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', 'san.ext', '-out', 'server.crt');
-  chmodSync(dir, 0o755);
-  chmodSync(join(dir, 'server.key'), 0o600);
-  if (process.getuid?.() === 0) {
-    // the embedded server runs as the postgres user when we are root; it must own its key
-    const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
-    const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
-    chownSync(join(dir, 'server.key'), uid, gid);
-    chmodSync(join(dir, 'server.crt'), 0o644);
-  }
-}
 
 let server: EmbeddedServer;
 beforeAll(async () => {
-  makeCertificates();
-  server = await createEmbeddedServer(['-c', 'ssl=on', '-c', `ssl_cert_file=${join(dir, 'server.crt')}`, '-c', `ssl_key_file=${join(dir, 'server.key')}`]);
+  makeServerCertificates(dir, ['ca', 'wrong-ca']);
   // accept TLS connections only, so a plain connection cannot pass the test
-  await server.stop();
-  const hba = join(server.dataDir, 'pg_hba.conf');
-  writeFileSync(hba, readFileSync(hba, 'utf8').replace(/^host(\s)/gm, 'hostssl$1'));
-  await server.start();
+  server = await startTlsServer(dir, (line) => line.replace(/^host(\s)/, 'hostssl$1'));
 }, 120_000);
 afterAll(async () => {
   await server?.destroy();

@@ -44,6 +44,7 @@ describe('db-errors', () => {
     expect(isTransient(pgError('40P01', 'deadlock detected'))).toBe(true);
     expect(isTransient(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBe(true);
     expect(isTransient(new Error('Connection terminated unexpectedly'))).toBe(true);
+    expect(isTransient(new Error('timeout expired'))).toBe(true); // node-postgres' own connect timeout (connect_timeout_seconds)
     expect(isTransient(pgError('23505', 'duplicate key'))).toBe(false);
     expect(isTransient(new TargetError('x', 69))).toBe(false);
     expect(sqlStateOf(new DestinationError('x', false, {}, '23505', pgError('23505', 'dup')))).toBe('23505');

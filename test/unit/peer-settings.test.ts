@@ -83,15 +83,36 @@ describe('peer settings: honoured', () => {
   });
 });
 
+describe('peer settings: pipelinewise select permissions', () => {
+  it('default_target_schema_select_permission(s), a role or a list, are read as grant_select_to', () => {
+    expect(resolve({ default_target_schema_select_permission: 'readers' }).config.grant_select_to).toEqual(['readers']);
+    expect(resolve({ default_target_schema_select_permissions: ['a', 'b'] }).config.grant_select_to).toEqual(['a', 'b']);
+    expect(resolve({ default_target_schema_select_permission: 'x', grant_select_to: ['ours'] }).config.grant_select_to).toEqual(['ours']);
+    expect(resolve({ default_target_schema_select_permission: '' }).config.grant_select_to).toBeUndefined();
+  });
+});
+
 describe('peer settings: refused where ignoring them would change the data or the connection', () => {
-  it('ssh_tunnel.enable true', () => {
-    expect(refusal({ ssh_tunnel: { enable: true, host: 'bastion', username: 'u' } })).toContain('ssh_tunnel.enable is true, but connecting through an SSH tunnel is not supported yet');
+  it('ssh_tunnel.enable true without what the tunnel needs', () => {
+    expect(refusal({ ssh_tunnel: { enable: true, host: 'bastion', username: 'u' } })).toContain('ssh_tunnel.enable is true but ssh_tunnel.private_key is not set');
+    expect(refusal({ ssh_tunnel: { enable: true } })).toContain('ssh_tunnel.host, ssh_tunnel.username, ssh_tunnel.private_key are not set');
+    expect(refusal({ ssh_tunnel: { enable: true, host: 'b', username: 'u', private_key: 'k', passphrase: 'x' } })).toContain('ssh_tunnel must NOT have additional properties');
   });
 
-  it('schema_mapping and select grants (pipelinewise)', () => {
+  it('schema_mapping (pipelinewise)', () => {
     expect(refusal({ schema_mapping: { src: { target_schema: 'dst' } } })).toContain('schema_mapping (pipelinewise) is not supported yet');
-    expect(refusal({ default_target_schema_select_permission: 'readers' })).toContain('default_target_schema_select_permission is not supported yet');
-    expect(refusal({ default_target_schema_select_permissions: ['a'] })).toContain('default_target_schema_select_permissions is not supported yet');
+  });
+
+  it('a select permission that is no role name', () => {
+    expect(refusal({ default_target_schema_select_permission: [1] })).toContain('default_target_schema_select_permission must be a role name or a list of role names');
+  });
+
+  it('session_variables the target sets itself', () => {
+    const message = refusal({ session_variables: { TimeZone: 'Europe/Berlin', 'app.tenant': 't1', role: 'x' } });
+    expect(message).toContain('session_variables may not set TimeZone');
+    expect(message).toContain('session_variables may not set role: use set_role');
+    expect(message).not.toContain('app.tenant');
+    expect(refusal({ session_variables: { 'bad name': 'x' } })).toContain('session_variables must match pattern');
   });
 
   it('a flattening separator or key length that would name columns differently', () => {

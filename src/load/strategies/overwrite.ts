@@ -13,6 +13,7 @@ import {
 import { qualified } from '../../sql/quote.js';
 import { tableLabel } from '../batch.js';
 import type { Citus } from '../citus.js';
+import { DEFAULT_ACCESS, grantOnCreatedTable, type TableAccess } from '../schema-access.js';
 
 /*
  * load_method overwrite: each cycle loads (append or upsert, by the stream's keys) into a
@@ -33,11 +34,12 @@ async function exists(client: PoolClient, schema: string, table: string): Promis
 
 /**
  * An empty fresh table for an overwrite run, shaped like the live table when there is one
- * (columns, defaults, indexes, comments). A fresh table left by an interrupted run is dropped.
- * On Citus it is laid out like the live table (distributed on the same column and co-located
- * with it, or a reference table), so the swap keeps the table distributed.
+ * (columns, defaults, indexes, comments), with the grant_select_to grants. A fresh table left
+ * by an interrupted run is dropped. On Citus it is laid out like the live table (distributed on
+ * the same column and co-located with it, or a reference table), so the swap keeps the table
+ * distributed.
  */
-export async function prepareOverwrite(client: PoolClient, live: TableName, citus?: Citus): Promise<TableName> {
+export async function prepareOverwrite(client: PoolClient, live: TableName, citus?: Citus, access: TableAccess = DEFAULT_ACCESS): Promise<TableName> {
   await client.query(DDL_LOCK_SQL);
   const { fresh } = overwriteNames(live);
   const schemaExists = (await client.query(SCHEMA_EXISTS_SQL, [live.schema])).rowCount;
@@ -46,6 +48,7 @@ export async function prepareOverwrite(client: PoolClient, live: TableName, citu
     if (await exists(client, live.schema, live.table)) {
       await client.query(buildCreateLikeSql(live.schema, fresh, live.table));
       await citus?.placeLike(client, { schema: live.schema, table: fresh }, live);
+      await grantOnCreatedTable(client, { schema: live.schema, table: fresh }, access);
     }
   }
   return { schema: live.schema, table: fresh };
