@@ -69,15 +69,15 @@ export interface TargetPostgresConfig {
    */
   name_style?: 'preserve' | 'lower' | 'snake';
   /**
-   * How records reach the table. Unset: upsert for streams with key_properties, append-only for streams without. append-only: every record becomes a row (duplicates kept). upsert: merge on the key, last record wins, and an older record (by the stream's bookmark property, else by arrival) never overwrites a newer one. overwrite: the run loads into a fresh table that replaces the old one atomically when the stream completes (end of input or ACTIVATE_VERSION). history: slowly changing dimension type 2, every change of a key becomes a new row with _sdc_valid_from, _sdc_valid_to and _sdc_is_current. upsert and history fall back to append-only (with a warning) for streams without key_properties.
+   * How records reach the table. Unset: upsert for streams with key_properties, append-only for streams without. append-only: every record becomes a row (duplicates kept). upsert: merge on the key, last record wins, and an older record (by the stream's bookmark property, else by arrival) never overwrites a newer one. overwrite: the run loads into a fresh table that replaces the old one atomically when the stream completes (end of input or ACTIVATE_VERSION). history: slowly changing dimension type 2, every change of a key becomes a new row with _sdc_valid_from, _sdc_valid_to and _sdc_is_current. update (Laminar): rows that exist by key take the record's values, keys without a row are ignored (never inserted), an older record never overwrites a newer row. delete (Laminar): the rows whose keys arrive are deleted. update and delete need key_properties (a stream without them is an error at its SCHEMA, exit 65). upsert and history fall back to append-only (with a warning) for streams without key_properties.
    */
-  load_method?: 'append-only' | 'upsert' | 'overwrite' | 'history';
+  load_method?: 'append-only' | 'upsert' | 'overwrite' | 'history' | 'update' | 'delete';
   /**
    * Per-stream settings, by stream name: {"stream": {"load_method": ..., "schema": ..., "table": ..., "key_properties": [...]}}. schema and table name the destination exactly (no prefix or name style applied); key_properties replaces the tap's.
    */
   stream_overrides?: {
     [k: string]: {
-      load_method?: 'append-only' | 'upsert' | 'overwrite' | 'history';
+      load_method?: 'append-only' | 'upsert' | 'overwrite' | 'history' | 'update' | 'delete';
       schema?: string;
       table?: string;
       key_properties?: string[];

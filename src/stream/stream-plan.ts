@@ -4,7 +4,7 @@ import type { SchemaMessage } from '../protocol/messages.js';
 import { buildColumnPlan, isFlattenableObject, type ColumnSpec } from '../schema/columns.js';
 import { tableNameFor, type TableName } from '../schema/names.js';
 import { resolveSchema } from '../schema/resolve.js';
-import { mergeModeFor, type LoadMethod, type MergeMode } from '../load/batch.js';
+import { KEYED_MERGES, mergeModeFor, type LoadMethod, type MergeMode } from '../load/batch.js';
 
 /** Everything decided about a stream from its SCHEMA message and the config. */
 export interface StreamPlan {
@@ -44,6 +44,12 @@ export function planStream(config: ResolvedConfig, message: SchemaMessage, line:
   }
   let method: LoadMethod = override?.load_method ?? config.load_method ?? (keys.length ? 'upsert' : 'append-only');
   let notice: string | undefined;
+  if ((method === 'update' || method === 'delete') && keys.length === 0) {
+    throw new InputError(
+      `load_method ${method} ${method === 'update' ? 'updates' : 'deletes'} rows by key, but the stream has no key_properties; set stream_overrides.${JSON.stringify(stream)}.key_properties, or use another load_method for this stream`,
+      { line, stream },
+    );
+  }
   if ((method === 'upsert' || method === 'history') && keys.length === 0) {
     notice = `load_method ${method} needs key_properties; the stream has none, so it is loaded append-only`;
     method = 'append-only';
@@ -60,7 +66,7 @@ export function planStream(config: ResolvedConfig, message: SchemaMessage, line:
   const named = tableNameFor(stream, { defaultSchema: config.default_target_schema, prefix: config.table_prefix, style: config.name_style });
   const table = { schema: override?.schema ?? named.schema, table: override?.table ?? named.table };
   const bookmarks = message.bookmark_properties ?? [];
-  const bookmark = merge === 'upsert' && bookmarks.length === 1 && bookmarks[0] in properties && !keys.includes(bookmarks[0]) ? bookmarks[0] : undefined;
+  const bookmark = KEYED_MERGES.includes(merge) && bookmarks.length === 1 && bookmarks[0] in properties && !keys.includes(bookmarks[0]) ? bookmarks[0] : undefined;
   return {
     stream,
     table,
