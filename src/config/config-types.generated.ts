@@ -73,7 +73,7 @@ export interface TargetPostgresConfig {
    */
   load_method?: 'append-only' | 'upsert' | 'overwrite' | 'history' | 'update' | 'delete';
   /**
-   * Per-stream settings, by stream name: {"stream": {"load_method": ..., "schema": ..., "table": ..., "key_properties": [...]}}. schema and table name the destination exactly (no prefix or name style applied); key_properties replaces the tap's.
+   * Per-stream settings, by stream name: {"stream": {"load_method": ..., "schema": ..., "table": ..., "key_properties": [...], "partition_by": {...}}}. schema and table name the destination exactly (no prefix or name style applied); key_properties replaces the tap's. partition_by creates the stream's new table partitioned (Laminar's partition_column / partition_type): {"column": "at", "strategy": "range", "interval": "day"|"week"|"month"|"year"}, {"column": "region", "strategy": "list"} or {"column": "id", "strategy": "hash", "modulus": 8}, each with optional "default_partition": true. column is a property of the stream (a flattened one as parent__child). Range partitions (by UTC calendar interval) and list partitions (one per value) are created as each batch needs them; hash partitions all with the table. A keyed load method (upsert, update, delete, history) needs the column among the key_properties (exit 64 otherwise). An existing table that is not partitioned is loaded as it is, with a warning.
    */
   stream_overrides?: {
     [k: string]: {
@@ -81,6 +81,13 @@ export interface TargetPostgresConfig {
       schema?: string;
       table?: string;
       key_properties?: string[];
+      partition_by?: {
+        column: string;
+        strategy: 'range' | 'list' | 'hash';
+        interval?: 'day' | 'week' | 'month' | 'year';
+        modulus?: number;
+        default_partition?: boolean;
+      };
     };
   };
   /**
@@ -95,6 +102,10 @@ export interface TargetPostgresConfig {
    * Handle ACTIVATE_VERSION messages: after the stream's earlier records are committed, rows whose _sdc_table_version is null or older than the activated version are marked deleted (_sdc_deleted_at, set once), or deleted with hard_delete. Needs add_record_metadata. Off: the messages are ignored.
    */
   activate_version?: boolean;
+  /**
+   * Index the _sdc_ columns ACTIVATE_VERSION filters on (CloudQuery's create_performance_indexes), so it no longer scans the whole table: _sdc_table_version (with hard_delete), or _sdc_table_version of the rows not yet marked deleted (without). Created once per table (an existing table gets it at its next SCHEMA; an overwrite's fresh table too), IF NOT EXISTS, named <table>__sdc_table_version_idx / _live_idx within 63 bytes. Needs add_record_metadata. Deletes by key use the primary key.
+   */
+  create_performance_indexes?: boolean;
   /**
    * Add the _sdc_* metadata columns (_sdc_extracted_at, _sdc_received_at, _sdc_batched_at, _sdc_deleted_at, _sdc_sequence, _sdc_table_version, _sdc_sync_started_at).
    */

@@ -50,6 +50,7 @@ export type ResolvedConfig = TargetPostgresConfig &
       | 'upsert_statement'
       | 'hard_delete'
       | 'activate_version'
+      | 'create_performance_indexes'
       | 'interpret_content_encoding'
       | 'add_record_metadata'
       | 'validate_records'

@@ -1,6 +1,9 @@
 import type { ColumnSpec } from '../schema/columns.js';
 import type { TableName } from '../schema/names.js';
 import type { ColumnDef } from '../sql/ddl.js';
+import type { PerformanceIndex } from '../sql/performance-indexes.js';
+import type { PartitionPlan } from '../stream/partition-plan.js';
+import type { BatchPartitioning } from './partitions.js';
 
 export type LoadMethod = 'append-only' | 'upsert' | 'overwrite' | 'history' | 'update' | 'delete';
 
@@ -35,6 +38,8 @@ export interface Batch {
   dataColumns?: string[];
   /** Keyed rows carrying _sdc_deleted_at are deleted instead of upserted. */
   hardDelete: boolean;
+  /** The table is partitioned: partitions for the batch's values are made before its rows go in. */
+  partition?: BatchPartitioning;
   chunks: Buffer[];
   rowCount: number;
   /** Input line of each row, in COPY order (for error messages). */
@@ -54,6 +59,10 @@ export interface SyncRequest {
   extraColumns?: ColumnDef[];
   /** History: key properties with one current row each (a unique partial index). */
   currentKey?: string[];
+  /** A new table is created partitioned this way. */
+  partition?: PartitionPlan;
+  /** create_performance_indexes: indexes the table should have. */
+  performanceIndexes?: PerformanceIndex[];
 }
 
 export interface SyncResult {
@@ -62,6 +71,8 @@ export interface SyncResult {
   /** Actual PostgreSQL type of every column of the table, by name. */
   types: Map<string, string>;
   created: boolean;
+  /** How the table is partitioned, when it is and the stream asked for it. */
+  partition?: BatchPartitioning;
 }
 
 /** What a committed batch did to its table. */

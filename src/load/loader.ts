@@ -12,6 +12,8 @@ import { qualified, quoteIdent } from '../sql/quote.js';
 import { tableLabel, type Batch, type LoadCounts, type LoadTarget, type SyncRequest, type SyncResult } from './batch.js';
 import type { ConnectionFactory } from './connection-factory.js';
 import { integerOverflow, sqlStateOf } from './db-errors.js';
+import { PartitionMaker } from './partitions.js';
+import { buildInsertFromStagingSql, type PartitionBound } from '../sql/partitions.js';
 import { strategyFor } from './strategies/index.js';
 import { completeOverwrite, prepareOverwrite } from './strategies/overwrite.js';
 import { syncTable } from './table-sync.js';
@@ -33,11 +35,14 @@ export class Loader implements LoadTarget {
   private serverVersion = 0;
   /** MERGE met a concurrently inserted key once: INSERT ... ON CONFLICT from then on. */
   private mergeConflicted = false;
+  /** Partitions made on demand for partitioned tables (partition_by). */
+  private readonly partitions: PartitionMaker;
 
   constructor(private readonly options: LoaderOptions) {
     this.log = options.log;
     this.pool = options.connections.createPool(options.parallelism + 1);
     this.tx = new Transactions(() => this.pool, options, this.log);
+    this.partitions = new PartitionMaker(this.log);
   }
 
   /** Opens one connection to check the server answers (and to settle ssl_mode prefer/allow). */
@@ -71,7 +76,9 @@ export class Loader implements LoadTarget {
 
   /** Starts an overwrite: an empty fresh table shaped like the live one; returns its name. */
   async prepareOverwrite(stream: string, live: TableName): Promise<TableName> {
-    return this.tx.run('prepare overwrite', { stream, table: tableLabel(live) }, (client) => prepareOverwrite(client, live));
+    const fresh = await this.tx.run('prepare overwrite', { stream, table: tableLabel(live) }, (client) => prepareOverwrite(client, live));
+    this.partitions.forget(fresh);
+    return fresh;
   }
 
   /** Ends an overwrite: the fresh table atomically replaces the live one. */
@@ -115,15 +122,32 @@ export class Loader implements LoadTarget {
     const ctx = { stream: batch.stream, table: tableLabel(batch.table), lines: batch.lines, columns: batch.columns };
     const strategy = strategyFor(batch.merge);
     const started = performance.now();
-    const counts = await this.tx.run('load batch', ctx, async (client) => {
-      if (strategy.copiesIntoTable) {
-        await copyInto(client, buildCopySql(qualified(batch.table.schema, batch.table.table), batch.columns), batch.chunks);
-        return strategy.mergeStaged(client, batch, { useMerge: false });
-      }
-      await client.query(buildCreateStagingSql(batch.table.schema, batch.table.table, batch.columns));
-      await copyInto(client, buildCopySql(quoteIdent(STAGING_TABLE), batch.columns), batch.chunks);
-      return strategy.mergeStaged(client, batch, { useMerge: this.useMerge(batch) });
-    });
+    const partition = batch.partition;
+    let counts: LoadCounts | { missing: PartitionBound[] };
+    for (let round = 0; ; round++) {
+      if (round > 3) throw new Error(`internal: partitions of ${tableLabel(batch.table)} still missing after creating them ${round} times`);
+      counts = await this.tx.run('load batch', ctx, async (client) => {
+        if (strategy.copiesIntoTable && !partition) {
+          await copyInto(client, buildCopySql(qualified(batch.table.schema, batch.table.table), batch.columns), batch.chunks);
+          return strategy.mergeStaged(client, batch, { useMerge: false });
+        }
+        await client.query(buildCreateStagingSql(batch.table.schema, batch.table.table, batch.columns));
+        await copyInto(client, buildCopySql(quoteIdent(STAGING_TABLE), batch.columns), batch.chunks);
+        if (partition) {
+          // a partitioned table: the batch's partitions first (made outside this transaction, then the batch runs again)
+          const missing = await this.partitions.missingFor(client, batch.table, partition, batch.stream);
+          if (missing.length) return { missing };
+          if (strategy.copiesIntoTable) {
+            const r = await client.query(buildInsertFromStagingSql(batch.table.schema, batch.table.table, batch.columns));
+            return { inserted: r.rowCount ?? 0, updated: 0, deleted: 0 };
+          }
+        }
+        return strategy.mergeStaged(client, batch, { useMerge: this.useMerge(batch) });
+      });
+      if (!('missing' in counts)) break;
+      const missing = counts.missing;
+      await this.tx.run('create partitions', ctx, (client) => this.partitions.create(client, batch.table, partition!, missing, batch.stream));
+    }
     this.log.debug({ stream: batch.stream, rows: batch.rowCount, ...counts, ms: Math.round(performance.now() - started) }, 'batch committed');
     return counts;
   }

@@ -24,6 +24,9 @@ import {
   usingExpression,
 } from '../sql/ddl.js';
 import { DDL_LOCK_SQL } from '../sql/dialect.js';
+import { buildCreatePartitionedTableSql } from '../sql/partitions.js';
+import { syncPartitioning, type BatchPartitioning } from './partitions.js';
+import { ensurePerformanceIndexes } from './performance-indexes.js';
 import { qualified } from '../sql/quote.js';
 import type { Logger } from '../log.js';
 import { tableLabel, type SyncRequest, type SyncResult } from './batch.js';
@@ -63,12 +66,21 @@ export async function syncTable(
     const keys = request.currentKey.map((k) => columnOfProperty(columns, k) ?? k);
     await client.query(buildHistoryCurrentIndexSql(name.schema, name.table, fitIdentifier(`${name.table}_current`), keys));
   };
+  // partition_by: the partition column under its table name (a property keeps its column across runs)
+  const partitionColumn = request.partition && columns.find((c) => !c.metadata && c.path.join('\0') === request.partition!.path.join('\0'))!.name;
+  const partitioning: BatchPartitioning | undefined = request.partition && { ...request.partition, column: partitionColumn! };
+  const layout = async () => {
+    const partition = partitioning && (await syncPartitioning(client, name, partitioning, stream, log)) ? partitioning : undefined;
+    await ensurePerformanceIndexes(client, name, request.performanceIndexes ?? [], stream, log);
+    return partition;
+  };
   if (existing.length === 0) {
-    await client.query(buildCreateTableSql(name.schema, name.table, [...columns, ...extra], keyColumns));
+    const all = [...columns, ...extra];
+    await client.query(partitioning ? buildCreatePartitionedTableSql(name.schema, name.table, all, keyColumns, partitioning.strategy, partitioning.column) : buildCreateTableSql(name.schema, name.table, all, keyColumns));
     for (const col of columns) await comment(col);
     await currentIndex();
-    log.info({ stream, table: tableLabel(name), columns: columns.length }, 'created table');
-    return { columns, types: new Map(columns.map((c) => [c.name, c.pgType])), created: true };
+    log.info({ stream, table: tableLabel(name), columns: columns.length, partitioned: partitioning?.strategy }, 'created table');
+    return { columns, types: new Map(columns.map((c) => [c.name, c.pgType])), created: true, partition: await layout() };
   }
 
   const types = new Map(existing.map((c) => [c.name, c.type]));
@@ -100,7 +112,7 @@ export async function syncTable(
   const currentKey = existing.filter((c) => c.is_key).sort((a, b) => (a.key_position ?? 0) - (b.key_position ?? 0)).map((c) => c.name);
   const sameKey = currentKey.length === keyColumns.length && currentKey.every((c, i) => c === keyColumns[i]);
   if (keyColumns.length && !sameKey) await moveKey(client, name, currentKey, keyColumns, stream, log);
-  return { columns, types, created: false };
+  return { columns, types, created: false, partition: await layout() };
 }
 
 async function moveKey(client: PoolClient, name: TableName, from: string[], to: string[], stream: string, log: Logger): Promise<void> {

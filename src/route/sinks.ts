@@ -75,6 +75,7 @@ export function buildStreamSink(
       orderColumn: plan.bookmark ? columnOf(plan.bookmark) : plan.metadata ? '_sdc_sequence' : undefined,
       dataColumns: columns.filter((c) => !c.metadata).map((c) => c.name),
       hardDelete: config.hard_delete && (plan.merge === 'upsert' || plan.merge === 'update'),
+      partition: sync.partition,
     },
     plan,
     schemaKey,

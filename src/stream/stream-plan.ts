@@ -4,6 +4,7 @@ import type { SchemaMessage } from '../protocol/messages.js';
 import { buildColumnPlan, isFlattenableObject, type ColumnSpec } from '../schema/columns.js';
 import { tableNameFor, type TableName } from '../schema/names.js';
 import { resolveSchema } from '../schema/resolve.js';
+import { planPartitioning, type PartitionPlan } from './partition-plan.js';
 import { KEYED_MERGES, mergeModeFor, type LoadMethod, type MergeMode } from '../load/batch.js';
 
 /** Everything decided about a stream from its SCHEMA message and the config. */
@@ -19,6 +20,8 @@ export interface StreamPlan {
   columns: ColumnSpec[];
   /** The bookmark property that orders records of one key (upsert), if the tap names one. */
   bookmark?: string;
+  /** stream_overrides.<stream>.partition_by, checked against the columns and keys. */
+  partition?: PartitionPlan;
   /** Something the user should know (a fallback), for the log. */
   notice?: string;
 }
@@ -67,6 +70,7 @@ export function planStream(config: ResolvedConfig, message: SchemaMessage, line:
   const table = { schema: override?.schema ?? named.schema, table: override?.table ?? named.table };
   const bookmarks = message.bookmark_properties ?? [];
   const bookmark = KEYED_MERGES.includes(merge) && bookmarks.length === 1 && bookmarks[0] in properties && !keys.includes(bookmarks[0]) ? bookmarks[0] : undefined;
+  const partition = planPartitioning(stream, override?.partition_by, plan.columns, keys, merge);
   return {
     stream,
     table,
@@ -77,6 +81,7 @@ export function planStream(config: ResolvedConfig, message: SchemaMessage, line:
     metadata,
     columns: plan.columns,
     bookmark,
+    partition,
     notice,
   };
 }

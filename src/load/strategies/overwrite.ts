@@ -12,6 +12,7 @@ import {
 } from '../../sql/overwrite.js';
 import { qualified } from '../../sql/quote.js';
 import { tableLabel } from '../batch.js';
+import { copyPartitions, freshTableSql, renamePartitionsAfterSwap } from '../partitions.js';
 
 /*
  * load_method overwrite: each cycle loads (append or upsert, by the stream's keys) into a
@@ -40,7 +41,11 @@ export async function prepareOverwrite(client: PoolClient, live: TableName): Pro
   const schemaExists = (await client.query(SCHEMA_EXISTS_SQL, [live.schema])).rowCount;
   if (schemaExists) {
     await client.query(buildDropTableSql(live.schema, fresh));
-    if (await exists(client, live.schema, live.table)) await client.query(buildCreateLikeSql(live.schema, fresh, live.table));
+    if (await exists(client, live.schema, live.table)) {
+      // a partitioned live table: the fresh one is partitioned the same way, with the same partitions
+      await client.query((await freshTableSql(client, live, fresh)) ?? buildCreateLikeSql(live.schema, fresh, live.table));
+      await copyPartitions(client, live, fresh);
+    }
   }
   return { schema: live.schema, table: fresh };
 }
@@ -64,4 +69,5 @@ export async function completeOverwrite(client: PoolClient, live: TableName, fre
   } else {
     await client.query(buildRenameTableSql(fresh.schema, fresh.table, live.table));
   }
+  await renamePartitionsAfterSwap(client, live, fresh.table);
 }

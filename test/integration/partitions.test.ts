@@ -1,0 +1,240 @@
+import { describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../helpers/db.js';
+import { runTarget } from '../helpers/run-target.js';
+import { activateVersion, rec, schemaMsg, singer, state } from '../helpers/singer.js';
+
+const db = useTestDatabase();
+
+const props = { id: { type: 'integer' }, at: { type: ['string', 'null'], format: 'date-time' }, region: { type: ['string', 'null'] }, v: { type: ['string', 'null'] } };
+
+const partitioned = (by: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ stream_overrides: { t: { partition_by: by, ...extra } } });
+
+/** The partitions of schema.t with their bounds, as the catalog has them. */
+async function partitionsOf(schema: string, table = 't') {
+  return db.query<{ name: string; bound: string }>(
+    `SELECT c.relname AS name, pg_get_expr(c.relpartbound, c.oid) AS bound FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = $1::regclass ORDER BY c.relname COLLATE "C"`,
+    [`"${schema}"."${table}"`],
+  );
+}
+const relkind = async (schema: string, table = 't') =>
+  (await db.query<{ k: string }>(`SELECT c.relkind::text AS k FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2`, [schema, table]))[0]?.k;
+/** Rows per partition. */
+const placement = (schema: string) => db.query<{ part: string; n: number }>(`SELECT tableoid::regclass::text AS part, count(*)::int AS n FROM "${schema}".t GROUP BY 1 ORDER BY tableoid::regclass::text COLLATE "C"`);
+
+describe('partition_by range', () => {
+  it('creates the table PARTITION BY RANGE and one partition per day the batches bring, state after commit', async () => {
+    const r = await runTarget({
+      config: { ...db.config, default_target_schema: 'rday', load_method: 'append-only', batch_size_rows: 2, ...partitioned({ column: 'at', strategy: 'range', interval: 'day' }) },
+      input: singer(
+        schemaMsg('t', props),
+        rec('t', { id: 1, at: '2024-03-01T10:00:00Z' }),
+        rec('t', { id: 2, at: '2024-03-01T23:59:59.999Z' }),
+        rec('t', { id: 3, at: '2024-03-02T00:00:00+01:00' }), // still 1 March in UTC
+        rec('t', { id: 4, at: '2024-03-03T00:00:00Z' }),
+        state({ s: 1 }),
+      ),
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toEqual(['{"s":1}']);
+    expect(await relkind('rday')).toBe('p');
+    expect(await db.query(`SELECT pg_get_partkeydef('rday.t'::regclass) AS k`)).toEqual([{ k: 'RANGE (at)' }]);
+    expect(await partitionsOf('rday')).toEqual([
+      { name: 't__20240301', bound: "FOR VALUES FROM ('2024-03-01 00:00:00+00') TO ('2024-03-02 00:00:00+00')" },
+      { name: 't__20240303', bound: "FOR VALUES FROM ('2024-03-03 00:00:00+00') TO ('2024-03-04 00:00:00+00')" },
+    ]);
+    expect(await placement('rday')).toEqual([
+      { part: 'rday.t__20240301', n: 3 },
+      { part: 'rday.t__20240303', n: 1 },
+    ]);
+  });
+
+  it('weeks start on Monday, months and years on their first day; an upsert keyed on (id, at) merges inside its partition', async () => {
+    const cfg = (interval: string, schema: string) => ({ ...db.config, default_target_schema: schema, ...partitioned({ column: 'at', strategy: 'range', interval }, { key_properties: ['id', 'at'] }) });
+    const input = singer(schemaMsg('t', props), rec('t', { id: 1, at: '2024-03-06T12:00:00Z', v: 'a' }), rec('t', { id: 1, at: '2024-03-06T12:00:00Z', v: 'b' }));
+    for (const [interval, name, from, to] of [
+      ['week', 't__20240304', '2024-03-04', '2024-03-11'],
+      ['month', 't__202403', '2024-03-01', '2024-04-01'],
+      ['year', 't__2024', '2024-01-01', '2025-01-01'],
+    ]) {
+      const schema = `r${interval}`;
+      const r = await runTarget({ config: cfg(interval, schema), input });
+      expect(r.code, r.stderr).toBe(0);
+      expect(await partitionsOf(schema)).toEqual([{ name, bound: `FOR VALUES FROM ('${from} 00:00:00+00') TO ('${to} 00:00:00+00')` }]);
+      expect(await db.query(`SELECT id::int, v FROM ${schema}.t`)).toEqual([{ id: 1, v: 'b' }]);
+    }
+    // the primary key of the partitioned table holds the partition column
+    expect(await db.query(`SELECT pg_get_constraintdef(oid) AS d FROM pg_constraint WHERE conrelid = 'rweek.t'::regclass AND contype = 'p'`)).toEqual([{ d: 'PRIMARY KEY (id, at)' }]);
+  });
+
+  it('a null partition value: a clear error without a default partition (exit 65), the default partition with one', async () => {
+    const bad = await runTarget({
+      config: { ...db.config, default_target_schema: 'rnull', load_method: 'append-only', ...partitioned({ column: 'at', strategy: 'range', interval: 'month' }) },
+      input: singer(schemaMsg('t', props), rec('t', { id: 1, at: null })),
+    });
+    expect(bad.code).toBe(65);
+    expect(bad.stderr).toContain('stream "t", column "at": a record has no value for the partition column; a range partition cannot hold null. Send a value, or set partition_by.default_partition');
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+    const ok = await runTarget({
+      config: { ...db.config, default_target_schema: 'rnull2', load_method: 'append-only', ...partitioned({ column: 'at', strategy: 'range', interval: 'month', default_partition: true }) },
+      input: singer(schemaMsg('t', props), rec('t', { id: 1, at: null }), rec('t', { id: 2, at: '2024-05-05T00:00:00Z' })),
+    });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(await partitionsOf('rnull2')).toEqual([
+      { name: 't__202405', bound: "FOR VALUES FROM ('2024-05-01 00:00:00+00') TO ('2024-06-01 00:00:00+00')" },
+      { name: 't___default', bound: 'DEFAULT' },
+    ]);
+    expect(await placement('rnull2')).toEqual([
+      { part: 'rnull2.t__202405', n: 1 },
+      { part: 'rnull2.t___default', n: 1 },
+    ]);
+  });
+
+  it('rows of a new range already in the default partition move into the new partition', async () => {
+    const cfg = { ...db.config, default_target_schema: 'rmove', load_method: 'append-only', ...partitioned({ column: 'at', strategy: 'range', interval: 'day', default_partition: true }) };
+    expect((await runTarget({ config: cfg, input: singer(schemaMsg('t', props), rec('t', { id: 1, at: '2024-01-01T00:00:00Z' })) })).code).toBe(0);
+    // someone else's insert for a day without a partition lands in the default partition
+    await db.query(`INSERT INTO rmove.t (id, at, v) VALUES (100, '2024-01-02T05:00:00Z', 'by hand')`);
+    const r = await runTarget({ config: cfg, input: singer(schemaMsg('t', props), rec('t', { id: 2, at: '2024-01-02T06:00:00Z' })) });
+    expect(r.code, r.stderr).toBe(0);
+    expect(await db.query(`SELECT tableoid::regclass::text AS part, id::int FROM rmove.t ORDER BY id`)).toEqual([
+      { part: 'rmove.t__20240101', id: 1 },
+      { part: 'rmove.t__20240102', id: 2 },
+      { part: 'rmove.t__20240102', id: 100 },
+    ]);
+  });
+});
+
+describe('partition_by list and hash', () => {
+  it('list: one partition per value, NULL its own; values that cannot be names are hashed', async () => {
+    const r = await runTarget({
+      config: { ...db.config, default_target_schema: 'lst', load_method: 'append-only', ...partitioned({ column: 'region', strategy: 'list' }) },
+      input: singer(schemaMsg('t', props), rec('t', { id: 1, region: 'eu' }), rec('t', { id: 2, region: 'us' }), rec('t', { id: 3, region: null }), rec('t', { id: 4, region: "it's; x" }), rec('t', { id: 5, region: 'eu' })),
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const parts = await partitionsOf('lst');
+    expect(parts.map((p) => p.bound).sort()).toEqual(["FOR VALUES IN ('eu')", "FOR VALUES IN ('it''s; x')", "FOR VALUES IN ('us')", 'FOR VALUES IN (NULL)']);
+    expect(parts.map((p) => p.name)).toEqual(expect.arrayContaining(['t__eu', 't__us', 't___null']));
+    expect(parts.find((p) => p.bound.includes('it'))!.name).toMatch(/^t___v[0-9a-f]{8}$/);
+    expect(await db.query(`SELECT count(*)::int AS n FROM lst.t__eu`)).toEqual([{ n: 2 }]);
+  });
+
+  it('hash: all modulus partitions come with the table; rows spread over them', async () => {
+    const r = await runTarget({
+      config: { ...db.config, default_target_schema: 'hsh', ...partitioned({ column: 'id', strategy: 'hash', modulus: 4 }) },
+      input: singer(schemaMsg('t', props), ...Array.from({ length: 40 }, (_, i) => rec('t', { id: i + 1 }))),
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(await partitionsOf('hsh')).toEqual([0, 1, 2, 3].map((i) => ({ name: `t___h${i}`, bound: `FOR VALUES WITH (modulus 4, remainder ${i})` })));
+    const spread = await placement('hsh');
+    expect(spread.length).toBeGreaterThan(1);
+    expect(spread.reduce((a, p) => a + p.n, 0)).toBe(40);
+  });
+});
+
+describe('partition_by refusals', () => {
+  it('a keyed load method whose key lacks the partition column is refused at SCHEMA time (exit 64), nothing created', async () => {
+    const r = await runTarget({
+      config: { ...db.config, default_target_schema: 'nokey', ...partitioned({ column: 'at', strategy: 'range', interval: 'day' }) },
+      input: singer(schemaMsg('t', props), rec('t', { id: 1, at: '2024-01-01T00:00:00Z' })),
+    });
+    expect(r.code).toBe(64);
+    expect(r.stderr).toContain(
+      'stream "t": stream_overrides."t".partition_by: load method upsert keys the table on (id), and PostgreSQL requires the primary key of a partitioned table to contain the partition column; add "at" to stream_overrides."t".key_properties, or partition by one of the key properties',
+    );
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(await db.query(`SELECT 1 FROM pg_namespace WHERE nspname = 'nokey'`)).toEqual([]);
+  });
+
+  it.each([
+    [{ column: 'at', strategy: 'range' }, 'strategy range needs an interval: day, week, month or year'],
+    [{ column: 'nope', strategy: 'list' }, 'column "nope" is not a property of the stream\'s schema'],
+    [{ column: 'region', strategy: 'range', interval: 'day' }, 'column "region" is text'],
+    [{ column: 'id', strategy: 'hash' }, 'strategy hash needs a modulus'],
+  ])('%j is refused with exit 64', async (by, message) => {
+    const r = await runTarget({ config: { ...db.config, default_target_schema: 'badcfg', load_method: 'append-only', ...partitioned(by) }, input: singer(schemaMsg('t', props), rec('t', { id: 1 })) });
+    expect(r.code).toBe(64);
+    expect(r.stderr).toContain(message);
+  });
+
+  it('an existing table that is not partitioned is loaded as it is, with a warning', async () => {
+    await db.query(`CREATE SCHEMA plain; CREATE TABLE plain.t (id bigint PRIMARY KEY, at timestamptz)`);
+    const r = await runTarget({
+      config: { ...db.config, default_target_schema: 'plain', ...partitioned({ column: 'id', strategy: 'hash', modulus: 2 }) },
+      input: singer(schemaMsg('t', props), rec('t', { id: 1, at: '2024-01-01T00:00:00Z' })),
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('partition_by is set but the table already exists and is not partitioned');
+    expect(await relkind('plain')).toBe('r');
+    expect(await db.query('SELECT id::int FROM plain.t')).toEqual([{ id: 1 }]);
+  });
+});
+
+describe('partitioned tables with the rest of the target', () => {
+  it('schema evolution, hard delete and ACTIVATE_VERSION work across partitions', async () => {
+    const cfg = { ...db.config, default_target_schema: 'evo', hard_delete: true, ...partitioned({ column: 'at', strategy: 'range', interval: 'month' }, { key_properties: ['id', 'at'] }) };
+    const r1 = await runTarget({
+      config: cfg,
+      input: singer(
+        schemaMsg('t', props),
+        rec('t', { id: 1, at: '2024-01-10T00:00:00Z' }, { version: 1 }),
+        rec('t', { id: 2, at: '2024-02-10T00:00:00Z' }, { version: 1 }),
+        rec('t', { id: 3, at: '2024-03-10T00:00:00Z' }, { version: 1 }),
+      ),
+    });
+    expect(r1.code, r1.stderr).toBe(0);
+    const wider = { ...props, id: { type: 'number' }, extra: { type: ['string', 'null'] } };
+    const r2 = await runTarget({
+      config: cfg,
+      input: singer(
+        schemaMsg('t', wider),
+        rec('t', { id: 2, at: '2024-02-10T00:00:00Z', extra: 'new column' }, { version: 2 }),
+        rec('t', { id: 3, at: '2024-03-10T00:00:00Z', _sdc_deleted_at: '2024-04-01T00:00:00Z' }, { version: 2 }),
+        rec('t', { id: 4.5, at: '2024-04-10T00:00:00Z' }, { version: 2 }),
+        activateVersion('t', 2),
+      ),
+    });
+    expect(r2.code, r2.stderr).toBe(0);
+    expect(await db.query(`SELECT id::text, extra, tableoid::regclass::text AS part FROM evo.t ORDER BY id`)).toEqual([
+      { id: '2', extra: 'new column', part: 'evo.t__202402' },
+      { id: '4.5', extra: null, part: 'evo.t__202404' },
+    ]);
+    // the widened and added columns reached every partition
+    expect(await db.query(`SELECT format_type(atttypid, atttypmod) AS t FROM pg_attribute WHERE attrelid = 'evo.t__202401'::regclass AND attname IN ('id', 'extra') ORDER BY attname`)).toEqual([{ t: 'text' }, { t: 'numeric' }]);
+  });
+
+  it('overwrite: the fresh table is partitioned the same way, partitions included, and keeps the partition names after the swap', async () => {
+    const cfg = { ...db.config, default_target_schema: 'ow', load_method: 'overwrite', ...partitioned({ column: 'at', strategy: 'range', interval: 'day', default_partition: true }, { key_properties: ['id', 'at'] }) };
+    const r1 = await runTarget({ config: cfg, input: singer(schemaMsg('t', props), rec('t', { id: 1, at: '2024-01-01T00:00:00Z', v: 'old' })) });
+    expect(r1.code, r1.stderr).toBe(0);
+    expect(await relkind('ow')).toBe('p');
+    const r2 = await runTarget({ config: cfg, input: singer(schemaMsg('t', props), rec('t', { id: 2, at: '2024-01-02T00:00:00Z', v: 'new' }), state({ s: 2 })) });
+    expect(r2.code, r2.stderr).toBe(0);
+    expect(r2.stdout).toEqual(['{"s":2}']);
+    expect(await relkind('ow')).toBe('p');
+    expect((await partitionsOf('ow')).map((p) => p.name)).toEqual(['t__20240101', 't__20240102', 't___default']);
+    expect(await db.query(`SELECT id::int, v, tableoid::regclass::text AS part FROM ow.t`)).toEqual([{ id: 2, v: 'new', part: 'ow.t__20240102' }]);
+    expect(await db.query(`SELECT relname FROM pg_class WHERE relname LIKE '\\_tp\\_%' AND relkind IN ('r', 'p')`)).toEqual([]);
+    expect(await db.query(`SELECT pg_get_constraintdef(oid) AS d FROM pg_constraint WHERE conrelid = 'ow.t'::regclass AND contype = 'p'`)).toEqual([{ d: 'PRIMARY KEY (id, at)' }]);
+  });
+
+  it('two runs at once and two parallel streams into one table create each partition once and lose no row', async () => {
+    const days = (stream: string, from: number) => Array.from({ length: 30 }, (_, i) => rec(stream, { id: from + i, at: `2024-06-${String((i % 10) + 1).padStart(2, '0')}T12:00:00Z` }));
+    const cfg = {
+      ...db.config,
+      default_target_schema: 'conc',
+      load_method: 'append-only',
+      batch_size_rows: 3,
+      parallelism: 2,
+      stream_overrides: {
+        a: { table: 't', partition_by: { column: 'at', strategy: 'range', interval: 'day' } },
+        b: { table: 't', partition_by: { column: 'at', strategy: 'range', interval: 'day' } },
+      },
+    };
+    const input = (offset: number) => singer(schemaMsg('a', props), schemaMsg('b', props), ...days('a', offset).flatMap((m, i) => [m, days('b', offset + 100)[i]]));
+    const [r1, r2] = await Promise.all([runTarget({ config: cfg, input: input(0) }), runTarget({ config: cfg, input: input(1000) })]);
+    expect(r1.code, r1.stderr).toBe(0);
+    expect(r2.code, r2.stderr).toBe(0);
+    expect((await partitionsOf('conc')).map((p) => p.name)).toEqual(Array.from({ length: 10 }, (_, i) => `t__202406${String(i + 1).padStart(2, '0')}`));
+    expect(await db.query(`SELECT count(*)::int AS n, count(DISTINCT id)::int AS d FROM conc.t`)).toEqual([{ n: 120, d: 120 }]);
+  });
+});
