@@ -27,6 +27,8 @@ import { sqlStateOf } from './db-errors.js';
 /** How a batch's table is partitioned (set only when the table really is). */
 export interface BatchPartitioning {
   column: string;
+  /** The partition column's actual type. */
+  columnType: string;
   strategy: PartitionStrategy;
   interval?: PartitionInterval;
   modulus?: number;
@@ -102,12 +104,7 @@ export class PartitionMaker {
     for (const r of rows) {
       if (p.strategy === 'list') bounds.push({ kind: 'list', value: r.v ?? null });
       else if (r.lo != null) bounds.push({ kind: 'range', from: r.lo, to: r.hi! });
-      else if (!p.defaultPartition) {
-        throw new InputError(`a record has no value for the partition column; a range partition cannot hold null. Send a value, or set partition_by.default_partition to keep such rows in a default partition`, {
-          stream,
-          column: p.column,
-        });
-      }
+      else if (!p.defaultPartition) throw nullRangeValue(stream, p.column);
     }
     const label = qualified(table.schema, table.table);
     let known = this.known.get(label);
@@ -119,12 +116,24 @@ export class PartitionMaker {
     return unknown();
   }
 
-  /** Its own transaction: creates the missing partitions under the DDL lock. */
+  /** Of these bounds, those without a partition known to exist (no database work). */
+  unknown(table: TableName, bounds: readonly PartitionBound[], interval?: PartitionInterval): PartitionBound[] {
+    const known = this.known.get(qualified(table.schema, table.table));
+    return known ? bounds.filter((b) => !known.has(partitionName(table.table, b, interval))) : [...bounds];
+  }
+
+  /** Its own transaction: creates the partitions of these bounds that do not exist yet, under the DDL lock. */
   async create(client: PoolClient, table: TableName, p: BatchPartitioning, bounds: PartitionBound[], stream: string): Promise<void> {
-    await client.query(DDL_LOCK_SQL);
     const label = qualified(table.schema, table.table);
-    const children = await childrenOf(client, table);
-    const known = new Set(children.map((c) => c.name));
+    let children = await childrenOf(client, table);
+    const exists = new Set([...(this.known.get(label) ?? []), ...children.map((c) => c.name)]);
+    if (bounds.every((b) => exists.has(partitionName(table.table, b, p.interval)))) {
+      this.known.set(label, exists);
+      return;
+    }
+    await client.query(DDL_LOCK_SQL);
+    children = await childrenOf(client, table);
+    const known = new Set([...exists, ...children.map((c) => c.name)]);
     const defaultChild = children.find((c) => c.bound === 'DEFAULT')?.name;
     const created: string[] = [];
     for (const bound of bounds) {
@@ -157,6 +166,21 @@ export class PartitionMaker {
     this.known.set(label, known);
     if (created.length) this.log.info({ stream, table: `${table.schema}.${table.table}`, partitions: created }, 'created partitions');
   }
+}
+
+/** A null in a range partition column without a default partition: the user's to fix. */
+export function nullRangeValue(stream: string, column: string, line?: number, batchRow?: number): InputError {
+  return new InputError(
+    'a record has no value for the partition column; a range partition cannot hold null. Send a value, or set partition_by.default_partition to keep such rows in a default partition',
+    { stream, line, column },
+    { batchRow },
+  );
+}
+
+/** A row found no partition (PostgreSQL's check_violation "no partition of relation ... found for row"). */
+export function isNoPartitionError(error: unknown): boolean {
+  const cause = (error as { cause?: unknown })?.cause ?? error;
+  return sqlStateOf(cause) === '23514' && /no partition of relation/.test(String((cause as Error)?.message));
 }
 
 /** overwrite: the CREATE statement of the fresh table when the live one is partitioned (LIKE it, PARTITION BY its key), else undefined. */

@@ -68,7 +68,11 @@ export async function syncTable(
   };
   // partition_by: the partition column under its table name (a property keeps its column across runs)
   const partitionColumn = request.partition && columns.find((c) => !c.metadata && c.path.join('\0') === request.partition!.path.join('\0'))!.name;
-  const partitioning: BatchPartitioning | undefined = request.partition && { ...request.partition, column: partitionColumn! };
+  const partitioning: BatchPartitioning | undefined = request.partition && {
+    ...request.partition,
+    column: partitionColumn!,
+    columnType: existing.find((c) => c.name === partitionColumn)?.type ?? columns.find((c) => c.name === partitionColumn)!.pgType,
+  };
   const layout = async () => {
     const partition = partitioning && (await syncPartitioning(client, name, partitioning, stream, log)) ? partitioning : undefined;
     await ensurePerformanceIndexes(client, name, request.performanceIndexes ?? [], stream, log);

@@ -1,7 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { useTestDatabase } from '../helpers/db.js';
 import { runTarget } from '../helpers/run-target.js';
 import { activateVersion, rec, schemaMsg, singer, state } from '../helpers/singer.js';
+import { rangeBoundOf } from '../../src/batch/partition-bounds.js';
 
 const db = useTestDatabase();
 
@@ -69,11 +71,13 @@ describe('partition_by range', () => {
   it('a null partition value: a clear error without a default partition (exit 65), the default partition with one', async () => {
     const bad = await runTarget({
       config: { ...db.config, default_target_schema: 'rnull', load_method: 'append-only', ...partitioned({ column: 'at', strategy: 'range', interval: 'month' }) },
-      input: singer(schemaMsg('t', props), rec('t', { id: 1, at: null })),
+      input: singer(schemaMsg('t', props), rec('t', { id: 1, at: '2024-05-05T00:00:00Z' }), rec('t', { id: 2, at: null }), state({ s: 1 })),
     });
     expect(bad.code).toBe(65);
-    expect(bad.stderr).toContain('stream "t", column "at": a record has no value for the partition column; a range partition cannot hold null. Send a value, or set partition_by.default_partition');
+    expect(bad.stderr).toContain('line 3, stream "t", column "at": a record has no value for the partition column; a range partition cannot hold null. Send a value, or set partition_by.default_partition');
     expect(bad.stderr).not.toMatch(/\n\s+at /);
+    // the records before it are committed, as for any value PostgreSQL rejects
+    expect(await db.query('SELECT id::int FROM rnull.t')).toEqual([{ id: 1 }]);
     const ok = await runTarget({
       config: { ...db.config, default_target_schema: 'rnull2', load_method: 'append-only', ...partitioned({ column: 'at', strategy: 'range', interval: 'month', default_partition: true }) },
       input: singer(schemaMsg('t', props), rec('t', { id: 1, at: null }), rec('t', { id: 2, at: '2024-05-05T00:00:00Z' })),
@@ -101,6 +105,74 @@ describe('partition_by range', () => {
       { part: 'rmove.t__20240102', id: 2 },
       { part: 'rmove.t__20240102', id: 100 },
     ]);
+  });
+});
+
+describe('partition_by: values PostgreSQL places itself', () => {
+  it('a value the target does not read (more than microseconds, rounding into the next day) goes through the staging table', async () => {
+    const r = await runTarget({
+      config: { ...db.config, default_target_schema: 'rround', load_method: 'append-only', ...partitioned({ column: 'at', strategy: 'range', interval: 'day' }) },
+      input: singer(schemaMsg('t', props), rec('t', { id: 1, at: '2024-03-01T23:59:59.9999999Z' }), rec('t', { id: 2, at: '2024-03-01T12:00:00Z' })),
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect((await partitionsOf('rround')).map((p) => p.name)).toEqual(['t__20240301', 't__20240302']);
+    expect(await db.query(`SELECT id::int, tableoid::regclass::text AS part FROM rround.t ORDER BY id`)).toEqual([
+      { id: 1, part: 'rround.t__20240302' },
+      { id: 2, part: 'rround.t__20240301' },
+    ]);
+  });
+
+  it('date columns and list partitions on integers and booleans', async () => {
+    const p2 = { id: { type: 'integer' }, d: { type: 'string', format: 'date' }, ok: { type: 'boolean' } };
+    const run = (schema: string, by: Record<string, unknown>) =>
+      runTarget({
+        config: { ...db.config, default_target_schema: schema, load_method: 'append-only', ...partitioned(by) },
+        input: singer(schemaMsg('t', p2), rec('t', { id: 1, d: '2024-02-29', ok: true }), rec('t', { id: 2, d: '2024-03-01', ok: false }), rec('t', { id: 3, d: '2024-03-31', ok: true })),
+      });
+    expect((await run('rdate', { column: 'd', strategy: 'range', interval: 'month' })).code).toBe(0);
+    expect(await partitionsOf('rdate')).toEqual([
+      { name: 't__202402', bound: "FOR VALUES FROM ('2024-02-01') TO ('2024-03-01')" },
+      { name: 't__202403', bound: "FOR VALUES FROM ('2024-03-01') TO ('2024-04-01')" },
+    ]);
+    expect((await run('lbool', { column: 'ok', strategy: 'list' })).code).toBe(0);
+    expect(await partitionsOf('lbool')).toEqual([
+      { name: 't__false', bound: "FOR VALUES IN (false)" },
+      { name: 't__true', bound: "FOR VALUES IN (true)" },
+    ]);
+    expect((await run('lint', { column: 'id', strategy: 'list' })).code).toBe(0);
+    expect((await partitionsOf('lint')).map((p) => p.bound)).toEqual(['FOR VALUES IN (\'1\')', 'FOR VALUES IN (\'2\')', 'FOR VALUES IN (\'3\')']);
+  });
+});
+
+describe('the target places range values as PostgreSQL does', () => {
+  it('for random date-times, offsets and intervals, its bounds equal date_trunc in UTC (or it leaves the value to PostgreSQL)', async () => {
+    let seed = 11;
+    const rand = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0), (seed >>> 8) % n);
+    const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+    const values: string[] = [];
+    for (let i = 0; i < 400; i++) {
+      const date = `${1990 + rand(60)}-${pad(1 + rand(12))}-${pad(1 + rand(28))}`;
+      const time = `${pad(rand(24))}:${pad(rand(60))}:${pad(rand(60))}${['', '.5', '.999999', '.9999999'][rand(4)]}`;
+      values.push(rand(8) === 0 ? date : `${date}${'T '[rand(2)]}${time}${['', 'Z', '+00:00', '+05:30', '-08:00', '+14', '-1200'][rand(7)]}`);
+    }
+    // a session in UTC, as every transaction of the target is
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    await client.query(`SET TimeZone = 'UTC'`);
+    onTestFinished(() => client.end());
+    let compared = 0;
+    for (const type of ['timestamptz', 'date']) {
+      for (const interval of ['day', 'week', 'month', 'year'] as const) {
+        const pg = (await client.query<{ v: string; lo: string }>(`SELECT v, to_char(date_trunc($2, v::${type}), 'YYYY-MM-DD') AS lo FROM unnest($1::text[]) AS v`, [values, interval])).rows;
+        for (const { v, lo } of pg) {
+          const b = rangeBoundOf(v, interval, type);
+          if (b === undefined) continue;
+          compared++;
+          expect(b.kind === 'range' && b.from, `${v} as ${type} by ${interval}`).toBe(lo);
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(2500);
   });
 });
 

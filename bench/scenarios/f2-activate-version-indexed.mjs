@@ -1,0 +1,13 @@
+// (f2) As (f), with create_performance_indexes: each activation reads the index on _sdc_table_version.
+import { activateInput, activateVersionScenario } from '../lib/activate-version.mjs';
+
+const id = 'f2-activate-version-indexed';
+const schema = 'bench_activate_indexed';
+
+export default {
+  id,
+  label: '(f2) 20 x ACTIVATE_VERSION on a large table, create_performance_indexes',
+  schema,
+  input: () => activateInput(id),
+  run: (ctx) => activateVersionScenario(ctx, { id, schema, indexes: true }),
+};
