@@ -169,7 +169,8 @@ export class Loader implements LoadTarget {
    * true when they are there (hash: always). False when a value cannot be read here.
    */
   private async preparePartitions(batch: Batch, partition: BatchPartitioning, ctx: BatchContext): Promise<boolean> {
-    if (partition.strategy === 'hash') return true;
+    // hash partitions all exist; update and delete never insert, so need no new partition
+    if (partition.strategy === 'hash' || batch.merge === 'update' || batch.merge === 'delete') return true;
     const values = distinctCsvField(batch.chunks, batch.columns.indexOf(partition.column));
     const needed = batchBounds(values, partition.strategy, partition.interval, partition.columnType);
     if (!needed) return false;

@@ -274,6 +274,43 @@ describe('partitioned tables with the rest of the target', () => {
     expect(await db.query(`SELECT format_type(atttypid, atttypmod) AS t FROM pg_attribute WHERE attrelid = 'evo.t__202401'::regclass AND attname IN ('id', 'extra') ORDER BY attname`)).toEqual([{ t: 'text' }, { t: 'numeric' }]);
   });
 
+  it('update, delete, history and MERGE upserts work on partitioned tables', async () => {
+    const base = { ...db.config, default_target_schema: 'modes' };
+    const by = { column: 'region', strategy: 'list' };
+    const seed = singer(schemaMsg('t', props), rec('t', { id: 1, region: 'eu', v: 'a' }), rec('t', { id: 2, region: 'us', v: 'b' }), rec('t', { id: 3, region: 'eu', v: 'c' }));
+    const keyed = (extra: Record<string, unknown>) => ({ stream_overrides: { t: { key_properties: ['id', 'region'], partition_by: by, ...extra } } });
+    expect((await runTarget({ config: { ...base, upsert_statement: 'merge', ...keyed({}) }, input: seed })).code).toBe(0);
+    const upd = await runTarget({ config: { ...base, ...keyed({ load_method: 'update' }) }, input: singer(schemaMsg('t', props), rec('t', { id: 1, region: 'eu', v: 'a2' }), rec('t', { id: 9, region: 'asia', v: 'no' })) });
+    expect(upd.code, upd.stderr).toBe(0);
+    const del = await runTarget({ config: { ...base, ...keyed({ load_method: 'delete' }) }, input: singer(schemaMsg('t', props), rec('t', { id: 2, region: 'us' })) });
+    expect(del.code, del.stderr).toBe(0);
+    expect(await db.query(`SELECT id::int, v, tableoid::regclass::text AS part FROM modes.t ORDER BY id`)).toEqual([
+      { id: 1, v: 'a2', part: 'modes.t__eu' },
+      { id: 3, v: 'c', part: 'modes.t__eu' },
+    ]);
+    // update and delete never insert, so they make no partition for a value without rows
+    expect((await partitionsOf('modes')).map((p) => p.name)).toEqual(['t__eu', 't__us']);
+
+    const hist = { ...db.config, default_target_schema: 'hist', load_method: 'history', ...keyed({}) };
+    expect((await runTarget({ config: hist, input: seed })).code).toBe(0);
+    const h2 = await runTarget({ config: hist, input: singer(schemaMsg('t', props), rec('t', { id: 1, region: 'eu', v: 'a2' })) });
+    expect(h2.code, h2.stderr).toBe(0);
+    expect(await db.query(`SELECT id::int, v, _sdc_is_current AS cur FROM hist.t WHERE id = 1 ORDER BY _sdc_valid_from`)).toEqual([
+      { id: 1, v: 'a', cur: false },
+      { id: 1, v: 'a2', cur: true },
+    ]);
+    expect(await relkind('hist')).toBe('p');
+  });
+
+  it('--about documents partition_by and create_performance_indexes', async () => {
+    const r = await runTarget({ args: ['--about'] });
+    expect(r.code).toBe(0);
+    const about = JSON.parse(r.stdout.join('\n'));
+    expect(about.settings.properties.create_performance_indexes.description).toContain('ACTIVATE_VERSION');
+    expect(Object.keys(about.settings.properties.stream_overrides.additionalProperties.properties.partition_by.properties)).toEqual(['column', 'strategy', 'interval', 'modulus', 'default_partition']);
+    expect(about.settings.properties.load_method.enum).toEqual(['append-only', 'upsert', 'overwrite', 'history', 'update', 'delete']);
+  });
+
   it('overwrite: the fresh table is partitioned the same way, partitions included, and keeps the partition names after the swap', async () => {
     const cfg = { ...db.config, default_target_schema: 'ow', load_method: 'overwrite', ...partitioned({ column: 'at', strategy: 'range', interval: 'day', default_partition: true }, { key_properties: ['id', 'at'] }) };
     const r1 = await runTarget({ config: cfg, input: singer(schemaMsg('t', props), rec('t', { id: 1, at: '2024-01-01T00:00:00Z', v: 'old' })) });
