@@ -4,7 +4,7 @@ import type { Logger } from '../log.js';
 import { fitIdentifier, shortHash, type TableName } from '../schema/names.js';
 import { buildReleaseSavepointSql, buildRollbackToSavepointSql, buildSavepointSql } from '../sql/ddl.js';
 import { DDL_LOCK_SQL } from '../sql/dialect.js';
-import { buildRenameTableSql } from '../sql/overwrite.js';
+import { buildLockTableSql, buildRenameTableSql } from '../sql/overwrite.js';
 import {
   PARTITIONS_SQL,
   TABLE_COLUMNS_SQL,
@@ -135,6 +135,9 @@ export class PartitionMaker {
     children = await childrenOf(client, table);
     const known = new Set([...exists, ...children.map((c) => c.name)]);
     const defaultChild = children.find((c) => c.bound === 'DEFAULT')?.name;
+    // with a default partition: no row may reach it between looking at its rows and creating the
+    // partition (CREATE ... PARTITION OF takes this lock anyway, and would fail on such a row)
+    if (defaultChild) await client.query(buildLockTableSql(table.schema, table.table));
     const created: string[] = [];
     for (const bound of bounds) {
       const name = partitionName(table.table, bound, p.interval);

@@ -108,6 +108,33 @@ describe('partition_by range', () => {
   });
 });
 
+describe('partition_by: a default partition under concurrent writers', () => {
+  it('a row of the new range that another session is inserting into the default partition while the partition is created is moved, not an error', async () => {
+    const cfg = { ...db.config, default_target_schema: 'rrace', load_method: 'append-only', ...partitioned({ column: 'at', strategy: 'range', interval: 'day', default_partition: true }) };
+    expect((await runTarget({ config: cfg, input: singer(schemaMsg('t', props), rec('t', { id: 1, at: '2024-01-01T00:00:00Z' })) })).code).toBe(0);
+    const other = new pg.Client({ connectionString: db.url });
+    await other.connect();
+    onTestFinished(() => other.end());
+    await other.query('BEGIN');
+    await other.query(`INSERT INTO rrace.t (id, at) VALUES (100, '2024-01-02T05:00:00Z')`); // into the default partition, not committed yet
+    const run = runTarget({ config: cfg, input: singer(schemaMsg('t', props), rec('t', { id: 2, at: '2024-01-02T06:00:00Z' })) });
+    // the target waits for the other session's lock on the table
+    for (let i = 0; i < 100; i++) {
+      const waiting = await db.query(`SELECT 1 FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 't' AND NOT l.granted`);
+      if (waiting.length) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await other.query('COMMIT');
+    const r = await run;
+    expect(r.code, r.stderr).toBe(0);
+    expect(await db.query(`SELECT tableoid::regclass::text AS part, id::int FROM rrace.t ORDER BY id`)).toEqual([
+      { part: 'rrace.t__20240101', id: 1 },
+      { part: 'rrace.t__20240102', id: 2 },
+      { part: 'rrace.t__20240102', id: 100 },
+    ]);
+  });
+});
+
 describe('partition_by: values PostgreSQL places itself', () => {
   it('a value the target does not read (more than microseconds, rounding into the next day) goes through the staging table', async () => {
     const r = await runTarget({
