@@ -171,6 +171,20 @@ export class PartitionMaker {
   }
 }
 
+/**
+ * The schema wants the partition column wider, which PostgreSQL cannot do to a partition key:
+ * an input error at the SCHEMA (loading on would cut values, a date-time into a date column),
+ * unless the table is not partitioned after all.
+ */
+export async function refusePartitionKeyChange(client: PoolClient, table: TableName, stream: string, column: string, from: string, to: string): Promise<void> {
+  const kind = (await client.query<{ relkind: string }>(TABLE_PARTITIONING_SQL, [table.schema, table.table])).rows[0];
+  if (kind?.relkind !== 'p') return;
+  throw new InputError(
+    `the schema now makes the partition column ${to}, but it is ${from} in table ${table.schema}.${table.table}, and PostgreSQL cannot change the type of a partition key; keep the property's type, or recreate the table (rename it away, let the target create it, copy the rows over)`,
+    { stream, column },
+  );
+}
+
 /** A null in a range partition column without a default partition: the user's to fix. */
 export function nullRangeValue(stream: string, column: string, line?: number, batchRow?: number): InputError {
   return new InputError(

@@ -25,7 +25,7 @@ import {
 } from '../sql/ddl.js';
 import { DDL_LOCK_SQL } from '../sql/dialect.js';
 import { buildCreatePartitionedTableSql } from '../sql/partitions.js';
-import { syncPartitioning, type BatchPartitioning } from './partitions.js';
+import { refusePartitionKeyChange, syncPartitioning, type BatchPartitioning } from './partitions.js';
 import { ensurePerformanceIndexes } from './performance-indexes.js';
 import { qualified } from '../sql/quote.js';
 import type { Logger } from '../log.js';
@@ -99,6 +99,7 @@ export async function syncTable(
     }
     const change = reconcileColumn(current, col.pgType);
     if (change.action === 'alter') {
+      if (col.name === partitioning?.column) await refusePartitionKeyChange(client, name, stream, col.name, current, change.pgType);
       await client.query(buildAlterColumnTypeSql(name.schema, name.table, col.name, change.pgType, usingExpression(col.name, change.pgType, change.convert)));
       types.set(col.name, change.pgType);
       log.info({ stream, column: col.name, from: current, to: change.pgType }, 'widened column');

@@ -301,6 +301,18 @@ describe('partitioned tables with the rest of the target', () => {
     expect(await db.query(`SELECT format_type(atttypid, atttypmod) AS t FROM pg_attribute WHERE attrelid = 'evo.t__202401'::regclass AND attname IN ('id', 'extra') ORDER BY attname`)).toEqual([{ t: 'text' }, { t: 'numeric' }]);
   });
 
+  it('a schema that widens the partition column is refused at its SCHEMA (exit 65), the table kept', async () => {
+    const p2 = { id: { type: 'integer' }, d: { type: 'string', format: 'date' } };
+    const cfg = { ...db.config, default_target_schema: 'widen', load_method: 'append-only', ...partitioned({ column: 'd', strategy: 'range', interval: 'month' }) };
+    expect((await runTarget({ config: cfg, input: singer(schemaMsg('t', p2), rec('t', { id: 1, d: '2024-01-05' })) })).code).toBe(0);
+    const r = await runTarget({ config: cfg, input: singer(schemaMsg('t', { ...p2, d: { type: 'string', format: 'date-time' } }), rec('t', { id: 2, d: '2024-01-05T10:00:00Z' })) });
+    expect(r.code).toBe(65);
+    expect(r.stderr).toContain(
+      'stream "t", column "d": the schema now makes the partition column timestamptz, but it is date in table widen.t, and PostgreSQL cannot change the type of a partition key',
+    );
+    expect(await db.query(`SELECT id::int, d::text FROM widen.t`)).toEqual([{ id: 1, d: '2024-01-05' }]);
+  });
+
   it('update, delete, history and MERGE upserts work on partitioned tables', async () => {
     const base = { ...db.config, default_target_schema: 'modes' };
     const by = { column: 'region', strategy: 'list' };
