@@ -2,6 +2,7 @@ import pg from 'pg';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { useTestDatabase } from '../helpers/db.js';
 import { runTarget } from '../helpers/run-target.js';
+import { startTarget } from '../helpers/spawn-target.js';
 import { activateVersion, rec, schemaMsg, singer, state } from '../helpers/singer.js';
 import { rangeBoundOf } from '../../src/batch/partition-bounds.js';
 
@@ -132,6 +133,20 @@ describe('partition_by: a default partition under concurrent writers', () => {
       { part: 'rrace.t__20240102', id: 2 },
       { part: 'rrace.t__20240102', id: 100 },
     ]);
+  });
+});
+
+describe('partition_by: a partition dropped while the target runs', () => {
+  it('the next batch for it finds no partition, goes through the staging table and makes it again', async () => {
+    const t = startTarget({ ...db.config, default_target_schema: 'rdrop', load_method: 'append-only', batch_size_rows: 1, ...partitioned({ column: 'at', strategy: 'range', interval: 'day' }) });
+    t.child.stdin.write(singer(schemaMsg('t', props), rec('t', { id: 1, at: '2024-01-01T01:00:00Z' }), state({ n: 1 })));
+    await t.waitForLine((l) => l === '{"n":1}', 30_000);
+    await db.query('DROP TABLE rdrop.t__20240101');
+    t.child.stdin.end(singer(rec('t', { id: 2, at: '2024-01-01T02:00:00Z' }), state({ n: 2 })));
+    const { code } = await t.exited;
+    expect(code, t.stderr()).toBe(0);
+    expect(t.stdout).toEqual(['{"n":1}', '{"n":2}']);
+    expect(await db.query(`SELECT id::int, tableoid::regclass::text AS part FROM rdrop.t`)).toEqual([{ id: 2, part: 'rdrop.t__20240101' }]);
   });
 });
 
