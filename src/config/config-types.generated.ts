@@ -103,7 +103,7 @@ export interface TargetPostgresConfig {
    */
   activate_version?: boolean;
   /**
-   * Index the _sdc_ columns ACTIVATE_VERSION filters on (CloudQuery's create_performance_indexes), so it no longer scans the whole table: _sdc_table_version (with hard_delete), or _sdc_table_version of the rows not yet marked deleted (without). Created once per table (an existing table gets it at its next SCHEMA; an overwrite's fresh table too), IF NOT EXISTS, named <table>__sdc_table_version_idx / _live_idx within 63 bytes. Needs add_record_metadata. Deletes by key use the primary key.
+   * Index the _sdc_ columns ACTIVATE_VERSION filters on (CloudQuery's create_performance_indexes), so it no longer scans the whole table: _sdc_table_version (with hard_delete), or _sdc_table_version of the rows not yet marked deleted (without). Created once per table (an existing table gets it at its next SCHEMA; an overwrite's fresh table too), IF NOT EXISTS, named <table>__sdc_table_version_idx / _live_idx within 63 bytes. Needs add_record_metadata and activate_version (without them no index is made). Deletes by key use the primary key.
    */
   create_performance_indexes?: boolean;
   /**

@@ -35,6 +35,9 @@ export interface BatchPartitioning {
   defaultPartition: boolean;
 }
 
+/** More new partitions than this for one batch is worth a warning (list partitioning on a near-unique column, say). */
+const MANY_PARTITIONS = 100;
+
 /** SQLSTATE of "partition would overlap partition" (a range the user partitioned otherwise). */
 const INVALID_OBJECT_DEFINITION = '42P17';
 
@@ -139,6 +142,9 @@ export class PartitionMaker {
     // partition (CREATE ... PARTITION OF takes this lock anyway, and would fail on such a row)
     if (defaultChild) await client.query(buildLockTableSql(table.schema, table.table));
     const created: string[] = [];
+    if (bounds.length > MANY_PARTITIONS) {
+      this.log.warn({ stream, table: `${table.schema}.${table.table}`, partitions: bounds.length }, 'one batch needs this many new partitions: is partition_by on a column with this many values (or a range interval this fine) what you meant?');
+    }
     for (const bound of bounds) {
       const name = partitionName(table.table, bound, p.interval);
       if (known.has(name)) continue;

@@ -46,7 +46,8 @@ function checkSchema(message: SchemaMessage, line: number): void {
 /** Syncs the table with the plan and the load strategy's needs, then (re)builds the stream's sink. */
 export async function buildSink(r: RouteContext, plan: StreamPlan, message: SchemaMessage, schemaKey: string, table: TableName, previous?: StreamSink): Promise<StreamSink> {
   const needs = strategyFor(plan.merge).tableNeeds(plan.keys);
-  const performanceIndexes = r.config.create_performance_indexes && plan.metadata ? performanceIndexesFor(table.table, r.config.hard_delete) : undefined;
+  // the indexes serve ACTIVATE_VERSION only: none when it is off or cannot run (no metadata columns)
+  const performanceIndexes = r.config.create_performance_indexes && r.config.activate_version && plan.metadata ? performanceIndexesFor(table.table, r.config.hard_delete) : undefined;
   const sync = await r.sync({ stream: plan.stream, table, columns: plan.columns, ...needs, partition: plan.partition, performanceIndexes });
   return buildStreamSink(r.config, plan, message, schemaKey, table, sync, r.nextVersion(), r.run, r.metrics.stream(plan.stream), previous);
 }

@@ -41,6 +41,17 @@ describe('create_performance_indexes', () => {
     ]);
   });
 
+  it('no index when ACTIVATE_VERSION is off or has no metadata columns to filter on', async () => {
+    for (const [schema, extra] of [
+      ['pi_off', { activate_version: false }],
+      ['pi_nometa', { add_record_metadata: false }],
+    ] as const) {
+      const r = await runTarget({ config: { ...db.config, default_target_schema: schema, create_performance_indexes: true, ...extra }, input: singer(schemaMsg('t', props), rec('t', { id: 1 })) });
+      expect(r.code, r.stderr).toBe(0);
+      expect(await sdcIndexes(schema)).toEqual([]);
+    }
+  });
+
   it('the planner uses the index for the ACTIVATE_VERSION delete on a large table', async () => {
     const r = await runTarget({ config: { ...db.config, default_target_schema: 'pi_plan', hard_delete: true, create_performance_indexes: true }, input: singer(schemaMsg('t', props), rec('t', { id: 0 }, { version: 1 })) });
     expect(r.code).toBe(0);
