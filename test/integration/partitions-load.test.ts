@@ -9,7 +9,26 @@ import { activateVersion, rec, schemaMsg, singer, state } from '../helpers/singe
 const db = useTestDatabase();
 const { partitionsOf, relkind } = partitionCatalog(db);
 
-describe('partition_by: a default partition under concurrent writers', () => {
+/** Row 1 in its day's partition; row 2 (the target's) and row 100 (someone else's, first in the default partition) in the next day's. */
+async function expectMoved(schema: string) {
+  expect(await db.query(`SELECT tableoid::regclass::text AS part, id::int FROM "${schema}".t ORDER BY id`)).toEqual([
+    { part: `${schema}.t__20240101`, id: 1 },
+    { part: `${schema}.t__20240102`, id: 2 },
+    { part: `${schema}.t__20240102`, id: 100 },
+  ]);
+}
+
+describe('partition_by: a default partition holding rows of a new range', () => {
+  it('rows of a new range already in the default partition move into the new partition', async () => {
+    const cfg = { ...db.config, default_target_schema: 'rmove', load_method: 'append-only', ...partitioned({ column: 'at', strategy: 'range', interval: 'day', default_partition: true }) };
+    expect((await runTarget({ config: cfg, input: singer(schemaMsg('t', props), rec('t', { id: 1, at: '2024-01-01T00:00:00Z' })) })).code).toBe(0);
+    // someone else's insert for a day without a partition lands in the default partition
+    await db.query(`INSERT INTO rmove.t (id, at, v) VALUES (100, '2024-01-02T05:00:00Z', 'by hand')`);
+    const r = await runTarget({ config: cfg, input: singer(schemaMsg('t', props), rec('t', { id: 2, at: '2024-01-02T06:00:00Z' })) });
+    expect(r.code, r.stderr).toBe(0);
+    await expectMoved('rmove');
+  });
+
   it('a row of the new range that another session is inserting into the default partition while the partition is created is moved, not an error', async () => {
     const cfg = { ...db.config, default_target_schema: 'rrace', load_method: 'append-only', ...partitioned({ column: 'at', strategy: 'range', interval: 'day', default_partition: true }) };
     expect((await runTarget({ config: cfg, input: singer(schemaMsg('t', props), rec('t', { id: 1, at: '2024-01-01T00:00:00Z' })) })).code).toBe(0);
@@ -28,11 +47,7 @@ describe('partition_by: a default partition under concurrent writers', () => {
     await other.query('COMMIT');
     const r = await run;
     expect(r.code, r.stderr).toBe(0);
-    expect(await db.query(`SELECT tableoid::regclass::text AS part, id::int FROM rrace.t ORDER BY id`)).toEqual([
-      { part: 'rrace.t__20240101', id: 1 },
-      { part: 'rrace.t__20240102', id: 2 },
-      { part: 'rrace.t__20240102', id: 100 },
-    ]);
+    await expectMoved('rrace');
   });
 });
 

@@ -78,20 +78,6 @@ describe('partition_by range', () => {
       { part: 'rnull2.t___default', n: 1 },
     ]);
   });
-
-  it('rows of a new range already in the default partition move into the new partition', async () => {
-    const cfg = { ...db.config, default_target_schema: 'rmove', load_method: 'append-only', ...partitioned({ column: 'at', strategy: 'range', interval: 'day', default_partition: true }) };
-    expect((await runTarget({ config: cfg, input: singer(schemaMsg('t', props), rec('t', { id: 1, at: '2024-01-01T00:00:00Z' })) })).code).toBe(0);
-    // someone else's insert for a day without a partition lands in the default partition
-    await db.query(`INSERT INTO rmove.t (id, at, v) VALUES (100, '2024-01-02T05:00:00Z', 'by hand')`);
-    const r = await runTarget({ config: cfg, input: singer(schemaMsg('t', props), rec('t', { id: 2, at: '2024-01-02T06:00:00Z' })) });
-    expect(r.code, r.stderr).toBe(0);
-    expect(await db.query(`SELECT tableoid::regclass::text AS part, id::int FROM rmove.t ORDER BY id`)).toEqual([
-      { part: 'rmove.t__20240101', id: 1 },
-      { part: 'rmove.t__20240102', id: 2 },
-      { part: 'rmove.t__20240102', id: 100 },
-    ]);
-  });
 });
 
 describe('partition_by: values PostgreSQL places itself', () => {
