@@ -110,6 +110,7 @@ const section = resultsMarkdown({
     '(a) and (a2) load into a typed table with a primary key on id (tags as jsonb); the target adds 7 `_sdc_*` columns and, append-only, creates no primary key.',
     `(e) is the wide workload with record i sent to stream events_{i mod 20} (bench/interleave-streams.mjs).`,
     ...results.filter((r) => r.note).map((r) => `${r.id}: into the Citus coordinator at BENCH_CITUS_URL, ${r.note}.`),
+    '(k)/(k2): 20 ACTIVATE_VERSION messages (hard_delete) against a table of the given rows, without/with create_performance_indexes; rows/s is table rows over wall time. (l): (b) into a table partitioned by day on created_at.',
     '"× (a) wall" is wall time divided by the wide raw COPY\'s; every row count was checked with SELECT count(*).',
     `Each scenario ran ${opts.repeat} time(s); the fastest run is shown. All wall times (s): ${results.map((r) => `${r.id} ${r.walls.map((w) => w.toFixed(2)).join(' / ')}`).join('; ')}.`,
   ],

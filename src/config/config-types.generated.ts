@@ -110,20 +110,27 @@ export interface TargetPostgresConfig {
    */
   name_style?: 'preserve' | 'lower' | 'snake';
   /**
-   * How records reach the table. Unset: upsert for streams with key_properties, append-only for streams without. append-only: every record becomes a row (duplicates kept). upsert: merge on the key, last record wins, and an older record (by the stream's bookmark property, else by arrival) never overwrites a newer one. overwrite: the run loads into a fresh table that replaces the old one atomically when the stream completes (end of input or ACTIVATE_VERSION). history: slowly changing dimension type 2, every change of a key becomes a new row with _sdc_valid_from, _sdc_valid_to and _sdc_is_current. upsert and history fall back to append-only (with a warning) for streams without key_properties.
+   * How records reach the table. Unset: upsert for streams with key_properties, append-only for streams without. append-only: every record becomes a row (duplicates kept). upsert: merge on the key, last record wins, and an older record (by the stream's bookmark property, else by arrival) never overwrites a newer one. overwrite: the run loads into a fresh table that replaces the old one atomically when the stream completes (end of input or ACTIVATE_VERSION). history: slowly changing dimension type 2, every change of a key becomes a new row with _sdc_valid_from, _sdc_valid_to and _sdc_is_current. update (Laminar): rows that exist by key take the record's values, keys without a row are ignored (never inserted), an older record never overwrites a newer row. delete (Laminar): the rows whose keys arrive are deleted. update and delete need key_properties (a stream without them is an error at its SCHEMA, exit 65). upsert and history fall back to append-only (with a warning) for streams without key_properties.
    */
-  load_method?: 'append-only' | 'upsert' | 'overwrite' | 'history';
+  load_method?: 'append-only' | 'upsert' | 'overwrite' | 'history' | 'update' | 'delete';
   /**
-   * Per-stream settings, by stream name: {"stream": {"load_method": ..., "schema": ..., "table": ..., "key_properties": [...], "citus_table": ..., "distribution_column": ...}}. schema and table name the destination exactly (no prefix or name style applied); key_properties replaces the tap's. citus_table and distribution_column shape the stream's new table on Citus (see citus_distribution): citus_table distributed (hash-distributed, the default on Citus), reference (a copy on every node, for small dimension tables joined everywhere) or local (a plain table on the coordinator); distribution_column names the property to distribute on instead of the default: one of the stream's key_properties (a Citus table's primary key must include its distribution column), or, for a stream without key_properties, any top-level property. Both are honoured even when citus_distribution is off.
+   * Per-stream settings, by stream name: {"stream": {"load_method": ..., "schema": ..., "table": ..., "key_properties": [...], "partition_by": {...}, "citus_table": ..., "distribution_column": ...}}. Stream names are the mapped ones when stream_maps rename streams. schema and table name the destination exactly (no prefix or name style applied); key_properties replaces the tap's. partition_by creates the stream's new table partitioned (Laminar's partition_column / partition_type): {"column": "at", "strategy": "range", "interval": "day"|"week"|"month"|"year"}, {"column": "region", "strategy": "list"} or {"column": "id", "strategy": "hash", "modulus": 8}, each with optional "default_partition": true. column is a property of the stream (a flattened one as parent__child). Range partitions (by UTC calendar interval) and list partitions (one per value) are created as each batch needs them; hash partitions all with the table. A keyed load method (upsert, update, delete, history) needs the column among the key_properties (exit 64 otherwise). An existing table that is not partitioned is loaded as it is, with a warning. citus_table and distribution_column shape the stream's new table on Citus (see citus_distribution): citus_table distributed (hash-distributed, the default on Citus), reference (a copy on every node, for small dimension tables joined everywhere) or local (a plain table on the coordinator); distribution_column names the property to distribute on instead of the default: one of the stream's key_properties (a Citus table's primary key must include its distribution column), or, for a stream without key_properties, any top-level property. Both are honoured even when citus_distribution is off.
    */
   stream_overrides?: {
     [k: string]: {
-      load_method?: 'append-only' | 'upsert' | 'overwrite' | 'history';
+      load_method?: 'append-only' | 'upsert' | 'overwrite' | 'history' | 'update' | 'delete';
       schema?: string;
       table?: string;
       key_properties?: string[];
       citus_table?: 'distributed' | 'reference' | 'local';
       distribution_column?: string;
+      partition_by?: {
+        column: string;
+        strategy: 'range' | 'list' | 'hash';
+        interval?: 'day' | 'week' | 'month' | 'year';
+        modulus?: number;
+        default_partition?: boolean;
+      };
     };
   };
   /**
@@ -142,6 +149,10 @@ export interface TargetPostgresConfig {
    * Handle ACTIVATE_VERSION messages: after the stream's earlier records are committed, rows whose _sdc_table_version is null or older than the activated version are marked deleted (_sdc_deleted_at, set once), or deleted with hard_delete. Needs add_record_metadata. Off: the messages are ignored.
    */
   activate_version?: boolean;
+  /**
+   * Index the _sdc_ columns ACTIVATE_VERSION filters on (CloudQuery's create_performance_indexes), so it no longer scans the whole table: _sdc_table_version (with hard_delete), or _sdc_table_version of the rows not yet marked deleted (without). Created once per table (an existing table gets it at its next SCHEMA; an overwrite's fresh table too), IF NOT EXISTS, named <table>__sdc_table_version_idx / _live_idx within 63 bytes. Needs add_record_metadata and activate_version (without them no index is made). Deletes by key use the primary key.
+   */
+  create_performance_indexes?: boolean;
   /**
    * Add the _sdc_* metadata columns (_sdc_extracted_at, _sdc_received_at, _sdc_batched_at, _sdc_deleted_at, _sdc_sequence, _sdc_table_version, _sdc_sync_started_at).
    */

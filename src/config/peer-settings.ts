@@ -64,6 +64,10 @@ const peers: Record<string, Translate> = {
   },
   ssl_client_certificate_enable: () => undefined,
   ssl_storage_directory: () => undefined,
+  // Laminar's partitioning settings apply to every table; ours is per stream
+  partition_column: (v, _out, _input, o) => laminarPartitioning('partition_column', v, o),
+  partition_type: (v, _out, _input, o) => laminarPartitioning('partition_type', v, o),
+  create_partitions: (v, _out, _input, o) => laminarPartitioning('create_partitions', v, o),
 };
 
 /** pipelinewise's select permission (a role, or a list of roles) read as grant_select_to. */
@@ -75,6 +79,13 @@ function selectPermission(key: string, v: unknown, out: Record<string, unknown>,
     return;
   }
   out.grant_select_to = roles;
+}
+
+function laminarPartitioning(key: string, v: unknown, o: PeerOutcome): void {
+  if (isEmpty(v) || v === '' || v === false || v === 'false') return;
+  o.problems.push(
+    `${key} (Laminar) is not read: tables would be created unpartitioned; partition each stream's table with stream_overrides.<stream>.partition_by ({"column": ..., "strategy": "range" | "list" | "hash", ...}) and remove ${key}`,
+  );
 }
 
 /** MeltanoLabs' Hub defaults for the certificate settings: paths that usually do not exist. */

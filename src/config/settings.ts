@@ -51,6 +51,7 @@ export type ResolvedConfig = TargetPostgresConfig &
       | 'citus_distribution'
       | 'hard_delete'
       | 'activate_version'
+      | 'create_performance_indexes'
       | 'interpret_content_encoding'
       | 'add_record_metadata'
       | 'validate_records'

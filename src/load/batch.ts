@@ -2,18 +2,25 @@ import type { ColumnSpec } from '../schema/columns.js';
 import type { TableName } from '../schema/names.js';
 import type { ColumnDef } from '../sql/ddl.js';
 import type { CitusRequest } from './citus-placement.js';
+import type { PerformanceIndex } from '../sql/performance-indexes.js';
+import type { PartitionPlan } from '../stream/partition-plan.js';
+import type { BatchPartitioning } from './partitions.js';
 
-export type LoadMethod = 'append-only' | 'upsert' | 'overwrite' | 'history';
+export type LoadMethod = 'append-only' | 'upsert' | 'overwrite' | 'history' | 'update' | 'delete';
 
 /** How a batch's rows meet the table: one load strategy each (load/strategies/). */
-export type MergeMode = 'append' | 'upsert' | 'history';
+export type MergeMode = 'append' | 'upsert' | 'history' | 'update' | 'delete';
+
+/** Merge modes that meet the table by key, one row per key in a batch (the buffer de-duplicates by key). */
+export const KEYED_MERGES: readonly MergeMode[] = ['upsert', 'update', 'delete'];
 
 /**
- * The one place a load method becomes a merge mode: history keeps versions; append-only, and
- * any method without keys, appends; upsert and overwrite (into its fresh table) merge by key.
+ * The one place a load method becomes a merge mode: history keeps versions; update and delete
+ * meet existing rows by key (planning refuses them without keys); append-only, and any other
+ * method without keys, appends; upsert and overwrite (into its fresh table) merge by key.
  */
 export function mergeModeFor(method: LoadMethod, keys: readonly string[]): MergeMode {
-  if (method === 'history') return 'history';
+  if (method === 'history' || method === 'update' || method === 'delete') return method;
   return method === 'append-only' || keys.length === 0 ? 'append' : 'upsert';
 }
 
@@ -23,15 +30,17 @@ export interface Batch {
   table: TableName;
   /** COPY column order. */
   columns: string[];
-  /** append: COPY into the table; upsert: merge on keyColumns; history: new versions per key. */
+  /** append: COPY into the table; upsert: merge on keyColumns; history: new versions per key; update / delete: existing rows by key. */
   merge: MergeMode;
   keyColumns: string[];
-  /** Upsert: an older record (by this column) never overwrites a newer one. */
+  /** Upsert, update, delete: an older record (by this column) never overwrites (or deletes) a newer one. */
   orderColumn?: string;
   /** History: the columns whose change makes a new version. */
   dataColumns?: string[];
   /** Keyed rows carrying _sdc_deleted_at are deleted instead of upserted. */
   hardDelete: boolean;
+  /** The table is partitioned: partitions for the batch's values are made before its rows go in. */
+  partition?: BatchPartitioning;
   chunks: Buffer[];
   rowCount: number;
   /** Input line of each row, in COPY order (for error messages). */
@@ -53,6 +62,10 @@ export interface SyncRequest {
   currentKey?: string[];
   /** What the stream asks of its table on Citus (none: the defaults, as for the dead-letter table). */
   citus?: CitusRequest;
+  /** A new table is created partitioned this way. */
+  partition?: PartitionPlan;
+  /** create_performance_indexes: indexes the table should have. */
+  performanceIndexes?: PerformanceIndex[];
 }
 
 export interface SyncResult {
@@ -61,6 +74,8 @@ export interface SyncResult {
   /** Actual PostgreSQL type of every column of the table, by name. */
   types: Map<string, string>;
   created: boolean;
+  /** How the table is partitioned, when it is and the stream asked for it. */
+  partition?: BatchPartitioning;
 }
 
 /** What a committed batch did to its table. */

@@ -13,7 +13,10 @@ import { tableLabel, type Batch, type LoadCounts, type LoadTarget, type SyncRequ
 import { Citus } from './citus.js';
 import type { CitusMode } from './citus-placement.js';
 import type { ConnectionFactory } from './connection-factory.js';
-import { integerOverflow, sqlStateOf } from './db-errors.js';
+import { integerOverflow, sqlStateOf, type BatchContext } from './db-errors.js';
+import { batchBounds, distinctCsvField, firstNullRow } from '../batch/partition-bounds.js';
+import { PartitionMaker, isNoPartitionError, nullRangeValue, type BatchPartitioning } from './partitions.js';
+import { buildInsertFromStagingSql, type PartitionBound } from '../sql/partitions.js';
 import { strategyFor } from './strategies/index.js';
 import { completeOverwrite, prepareOverwrite } from './strategies/overwrite.js';
 import { checkAccess, connectTimeoutError } from './access-checks.js';
@@ -47,12 +50,15 @@ export class Loader implements LoadTarget {
   /** ssl_mode prefer/allow met a server without TLS: every pool connects without it. */
   private withoutTls = false;
   private readonly access: TableAccess;
+  /** Partitions made on demand for partitioned tables (partition_by). */
+  private readonly partitions: PartitionMaker;
 
   constructor(private readonly options: LoaderOptions) {
     this.log = options.log;
     this.access = options.access ?? DEFAULT_ACCESS;
     this.pool = options.connections.createPool(options.parallelism + 1);
     this.tx = new Transactions(() => this.pool, options, this.log);
+    this.partitions = new PartitionMaker(this.log);
   }
 
   /**
@@ -113,7 +119,9 @@ export class Loader implements LoadTarget {
 
   /** Starts an overwrite: an empty fresh table shaped like the live one; returns its name. */
   async prepareOverwrite(stream: string, live: TableName): Promise<TableName> {
-    return this.tx.run('prepare overwrite', { stream, table: tableLabel(live) }, (client) => prepareOverwrite(client, live, this.citus, this.access));
+    const fresh = await this.tx.run('prepare overwrite', { stream, table: tableLabel(live) }, (client) => prepareOverwrite(client, live, this.citus, this.access));
+    this.partitions.forget(fresh);
+    return fresh;
   }
 
   /** Ends an overwrite: the fresh table atomically replaces the live one. */
@@ -166,17 +174,65 @@ export class Loader implements LoadTarget {
     const ctx = { stream: batch.stream, table: tableLabel(batch.table), lines: batch.lines, columns: batch.columns };
     const strategy = strategyFor(batch.merge);
     const started = performance.now();
-    const counts = await this.tx.run('load batch', ctx, async (client) => {
-      if (strategy.copiesIntoTable) {
-        await copyInto(client, buildCopySql(qualified(batch.table.schema, batch.table.table), batch.columns), batch.chunks);
-        return strategy.mergeStaged(client, batch, { useMerge: false });
-      }
-      await client.query(buildCreateStagingSql(batch.table.schema, batch.table.table, batch.columns));
-      await copyInto(client, buildCopySql(quoteIdent(STAGING_TABLE), batch.columns), batch.chunks);
-      return strategy.mergeStaged(client, batch, { useMerge: this.useMerge(batch), citusReference: this.citus?.isReference(batch.table) });
-    });
+    const partition = batch.partition;
+    // a partitioned table: the partitions its rows need, made first; false when they must be found from a staging table
+    let ready = partition ? await this.preparePartitions(batch, partition, ctx) : false;
+    let counts: LoadCounts | { missing: PartitionBound[] } | undefined;
+    for (let round = 0; ; round++) {
+      if (round > 3) throw new Error(`internal: partitions of ${tableLabel(batch.table)} still missing after creating them ${round} times`);
+      counts = await this.tx
+        .run('load batch', ctx, async (client) => {
+          if (strategy.copiesIntoTable && (!partition || ready)) {
+            await copyInto(client, buildCopySql(qualified(batch.table.schema, batch.table.table), batch.columns), batch.chunks);
+            return strategy.mergeStaged(client, batch, { useMerge: false });
+          }
+          await client.query(buildCreateStagingSql(batch.table.schema, batch.table.table, batch.columns));
+          await copyInto(client, buildCopySql(quoteIdent(STAGING_TABLE), batch.columns), batch.chunks);
+          if (partition && !ready) {
+            // the staged rows' partitions (made outside this transaction, then the batch runs again)
+            const missing = await this.partitions.missingFor(client, batch.table, partition, batch.stream);
+            if (missing.length) return { missing };
+            if (strategy.copiesIntoTable) {
+              const r = await client.query(buildInsertFromStagingSql(batch.table.schema, batch.table.table, batch.columns));
+              return { inserted: r.rowCount ?? 0, updated: 0, deleted: 0 };
+            }
+          }
+          return strategy.mergeStaged(client, batch, { useMerge: this.useMerge(batch), citusReference: this.citus?.isReference(batch.table) });
+        })
+        .catch((e: unknown) => {
+          // a row PostgreSQL placed otherwise than read here (or a partition dropped meanwhile): through a staging table instead
+          if (!ready || !isNoPartitionError(e)) throw e;
+          ready = false;
+          this.partitions.forget(batch.table);
+          return undefined;
+        });
+      if (counts === undefined) continue;
+      if (!('missing' in counts)) break;
+      const missing = counts.missing;
+      await this.tx.run('create partitions', ctx, (client) => this.partitions.create(client, batch.table, partition!, missing, batch.stream));
+    }
     this.log.debug({ stream: batch.stream, rows: batch.rowCount, ...counts, ms: Math.round(performance.now() - started) }, 'batch committed');
     return counts;
+  }
+
+  /**
+   * The partitions a batch needs, read from its encoded rows, created when not known to exist;
+   * true when they are there (hash: always). False when a value cannot be read here.
+   */
+  private async preparePartitions(batch: Batch, partition: BatchPartitioning, ctx: BatchContext): Promise<boolean> {
+    // hash partitions all exist; update and delete never insert, so need no new partition
+    if (partition.strategy === 'hash' || batch.merge === 'update' || batch.merge === 'delete') return true;
+    const values = distinctCsvField(batch.chunks, batch.columns.indexOf(partition.column));
+    const needed = batchBounds(values, partition.strategy, partition.interval, partition.columnType);
+    if (!needed) return false;
+    if (needed.hasNull && !partition.defaultPartition) {
+      // the rows before it are committed by the batcher, as for any value PostgreSQL rejects
+      const row = firstNullRow(batch.chunks, batch.columns.indexOf(partition.column))!;
+      throw nullRangeValue(batch.stream, partition.column, batch.lines[row - 1], row);
+    }
+    const missing = this.partitions.unknown(batch.table, needed.bounds, partition.interval);
+    if (missing.length) await this.tx.run('create partitions', ctx, (client) => this.partitions.create(client, batch.table, partition, missing, batch.stream));
+    return true;
   }
 
   private useMerge(batch: Batch): boolean {

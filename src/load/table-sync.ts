@@ -22,6 +22,9 @@ import {
   usingExpression,
 } from '../sql/ddl.js';
 import { DDL_LOCK_SQL } from '../sql/dialect.js';
+import { buildCreatePartitionedTableSql } from '../sql/partitions.js';
+import { refusePartitionKeyChange, syncPartitioning, type BatchPartitioning } from './partitions.js';
+import { ensurePerformanceIndexes } from './performance-indexes.js';
 import { qualified } from '../sql/quote.js';
 import type { Logger } from '../log.js';
 import { tableLabel, type SyncRequest, type SyncResult } from './batch.js';
@@ -66,15 +69,29 @@ export async function syncTable(
     const keys = request.currentKey.map((k) => columnOfProperty(columns, k) ?? k);
     await client.query(buildHistoryCurrentIndexSql(name.schema, name.table, fitIdentifier(`${name.table}_current`), keys));
   };
+  // partition_by: the partition column under its table name (a property keeps its column across runs)
+  const partitionColumn = request.partition && columns.find((c) => !c.metadata && c.path.join('\0') === request.partition!.path.join('\0'))!.name;
+  const partitioning: BatchPartitioning | undefined = request.partition && {
+    ...request.partition,
+    column: partitionColumn!,
+    columnType: existing.find((c) => c.name === partitionColumn)?.type ?? columns.find((c) => c.name === partitionColumn)!.pgType,
+  };
+  const layout = async () => {
+    const partition = partitioning && (await syncPartitioning(client, name, partitioning, stream, log)) ? partitioning : undefined;
+    await ensurePerformanceIndexes(client, name, request.performanceIndexes ?? [], stream, log);
+    return partition;
+  };
   if (existing.length === 0) {
-    await client.query(buildCreateTableSql(name.schema, name.table, [...columns, ...extra], keyColumns));
+    const all = [...columns, ...extra];
+    await client.query(partitioning ? buildCreatePartitionedTableSql(name.schema, name.table, all, keyColumns, partitioning.strategy, partitioning.column) : buildCreateTableSql(name.schema, name.table, all, keyColumns));
     for (const col of columns) await comment(col);
     await currentIndex();
-    log.info({ stream, table: tableLabel(name), columns: columns.length }, 'created table');
+    log.info({ stream, table: tableLabel(name), columns: columns.length, partitioned: partitioning?.strategy }, 'created table');
     if (citus) await citus.placeNewTable(client, request, columns);
+    const partition = await layout();
     // granted once the table is laid out (on Citus: distributed), so its shards get the grants too
     await grantOnCreatedTable(client, name, access);
-    return { columns, types: new Map(columns.map((c) => [c.name, c.pgType])), created: true };
+    return { columns, types: new Map(columns.map((c) => [c.name, c.pgType])), created: true, partition };
   }
 
   const types = new Map(existing.map((c) => [c.name, c.type]));
@@ -91,6 +108,7 @@ export async function syncTable(
     const change = reconcileColumn(current, col.pgType);
     if (change.action === 'alter') {
       guard?.refuseTypeChange(col.name, current, change.pgType, "the stream's schema changed");
+      if (col.name === partitioning?.column) await refusePartitionKeyChange(client, name, stream, col.name, current, change.pgType);
       await client.query(buildAlterColumnTypeSql(name.schema, name.table, col.name, change.pgType, usingExpression(col.name, change.pgType, change.convert)));
       types.set(col.name, change.pgType);
       log.info({ stream, column: col.name, from: current, to: change.pgType }, 'widened column');
@@ -110,7 +128,7 @@ export async function syncTable(
   const currentKey = existing.filter((c) => c.is_key).sort((a, b) => (a.key_position ?? 0) - (b.key_position ?? 0)).map((c) => c.name);
   const sameKey = currentKey.length === keyColumns.length && currentKey.every((c, i) => c === keyColumns[i]);
   if (keyColumns.length && !sameKey) await moveKey(client, name, currentKey, keyColumns, stream, log);
-  return { columns, types, created: false };
+  return { columns, types, created: false, partition: await layout() };
 }
 
 async function moveKey(client: PoolClient, name: TableName, from: string[], to: string[], stream: string, log: Logger): Promise<void> {

@@ -4,6 +4,7 @@ import { mapStreams, StreamMapError, type MappedStream } from '../stream/maps/st
 import { compileValidator } from '../stream/validator.js';
 import type { TableName } from '../schema/names.js';
 import { strategyFor } from '../load/strategies/index.js';
+import { performanceIndexesFor } from '../sql/performance-indexes.js';
 import { planStream, type StreamPlan } from '../stream/stream-plan.js';
 import type { RouteContext } from './context.js';
 import { buildStreamSink, type StreamOrigin, type StreamSink } from './sinks.js';
@@ -74,6 +75,8 @@ function checkSchema(message: SchemaMessage, line: number): void {
 /** Syncs the table with the plan and the load strategy's needs, then (re)builds the stream's sink. */
 export async function buildSink(r: RouteContext, plan: StreamPlan, message: SchemaMessage, schemaKey: string, table: TableName, origin: StreamOrigin, previous?: StreamSink): Promise<StreamSink> {
   const needs = strategyFor(plan.merge).tableNeeds(plan.keys);
-  const sync = await r.sync({ stream: plan.stream, table, columns: plan.columns, ...needs, citus: plan.citus });
+  // the indexes serve ACTIVATE_VERSION only: none when it is off or cannot run (no metadata columns)
+  const performanceIndexes = r.config.create_performance_indexes && r.config.activate_version && plan.metadata ? performanceIndexesFor(table.table, r.config.hard_delete) : undefined;
+  const sync = await r.sync({ stream: plan.stream, table, columns: plan.columns, ...needs, citus: plan.citus, partition: plan.partition, performanceIndexes });
   return buildStreamSink(r.config, plan, message, schemaKey, table, sync, r.nextVersion(), r.run, r.metrics.stream(plan.stream), origin, previous);
 }

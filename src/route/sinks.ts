@@ -2,7 +2,7 @@ import type { ResolvedConfig } from '../config/settings.js';
 import { StreamBuffer } from '../batch/stream-buffer.js';
 import { newLane } from '../batch/load-lanes.js';
 import type { Sink } from '../batch/batcher.js';
-import type { SyncResult } from '../load/batch.js';
+import { KEYED_MERGES, type SyncResult } from '../load/batch.js';
 import type { JsonSchema, SchemaMessage } from '../protocol/messages.js';
 import type { MapSpec } from '../stream/maps/stream-maps.js';
 import { columnOfProperty } from '../schema/columns.js';
@@ -69,7 +69,7 @@ export function buildStreamSink(
     columns: encoded,
     validate: config.validate_records,
     sanitizeNul: config.sanitize_null_text_characters,
-    keyIdentity: plan.merge === 'upsert',
+    keyIdentity: KEYED_MERGES.includes(plan.merge),
     bookmark: plan.bookmark,
     syncStartedAt: run.syncStartedAt,
     source: origin.source,
@@ -86,7 +86,8 @@ export function buildStreamSink(
       keyColumns: plan.merge === 'append' ? [] : plan.keys.map(columnOf),
       orderColumn: plan.bookmark ? columnOf(plan.bookmark) : plan.metadata ? '_sdc_sequence' : undefined,
       dataColumns: columns.filter((c) => !c.metadata).map((c) => c.name),
-      hardDelete: config.hard_delete && plan.merge === 'upsert',
+      hardDelete: config.hard_delete && (plan.merge === 'upsert' || plan.merge === 'update'),
+      partition: sync.partition,
     },
     plan,
     schemaKey,

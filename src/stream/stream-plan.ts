@@ -4,7 +4,8 @@ import type { SchemaMessage } from '../protocol/messages.js';
 import { buildColumnPlan, isFlattenableObject, type ColumnSpec } from '../schema/columns.js';
 import { tableNameFor, type TableName } from '../schema/names.js';
 import { resolveSchema } from '../schema/resolve.js';
-import { mergeModeFor, type LoadMethod, type MergeMode } from '../load/batch.js';
+import { planPartitioning, type PartitionPlan } from './partition-plan.js';
+import { KEYED_MERGES, mergeModeFor, type LoadMethod, type MergeMode } from '../load/batch.js';
 import { citusRequestFor, type CitusRequest } from '../load/citus-placement.js';
 
 /** Everything decided about a stream from its SCHEMA message and the config. */
@@ -20,6 +21,8 @@ export interface StreamPlan {
   columns: ColumnSpec[];
   /** The bookmark property that orders records of one key (upsert), if the tap names one. */
   bookmark?: string;
+  /** stream_overrides.<stream>.partition_by, checked against the columns and keys. */
+  partition?: PartitionPlan;
   /** Something the user should know (a fallback), for the log. */
   notice?: string;
   /** What the stream asks of its table on Citus (stream_overrides citus_table, distribution_column). */
@@ -47,6 +50,12 @@ export function planStream(config: ResolvedConfig, message: SchemaMessage, line:
   }
   let method: LoadMethod = override?.load_method ?? config.load_method ?? (keys.length ? 'upsert' : 'append-only');
   let notice: string | undefined;
+  if ((method === 'update' || method === 'delete') && keys.length === 0) {
+    throw new InputError(
+      `load_method ${method} ${method === 'update' ? 'updates' : 'deletes'} rows by key, but the stream has no key_properties; set stream_overrides.${JSON.stringify(stream)}.key_properties, or use another load_method for this stream`,
+      { line, stream },
+    );
+  }
   if ((method === 'upsert' || method === 'history') && keys.length === 0) {
     notice = `load_method ${method} needs key_properties; the stream has none, so it is loaded append-only`;
     method = 'append-only';
@@ -63,7 +72,8 @@ export function planStream(config: ResolvedConfig, message: SchemaMessage, line:
   const named = tableNameFor(stream, { defaultSchema: config.default_target_schema, prefix: config.table_prefix, style: config.name_style });
   const table = { schema: override?.schema ?? named.schema, table: override?.table ?? named.table };
   const bookmarks = message.bookmark_properties ?? [];
-  const bookmark = merge === 'upsert' && bookmarks.length === 1 && bookmarks[0] in properties && !keys.includes(bookmarks[0]) ? bookmarks[0] : undefined;
+  const bookmark = KEYED_MERGES.includes(merge) && bookmarks.length === 1 && bookmarks[0] in properties && !keys.includes(bookmarks[0]) ? bookmarks[0] : undefined;
+  const partition = planPartitioning(stream, override?.partition_by, plan.columns, keys, merge);
   return {
     stream,
     table,
@@ -74,6 +84,7 @@ export function planStream(config: ResolvedConfig, message: SchemaMessage, line:
     metadata,
     columns: plan.columns,
     bookmark,
+    partition,
     notice,
     citus: citusRequestFor(stream, override, keys, plan.columns),
   };

@@ -4,6 +4,8 @@ import type { ColumnDef } from '../../sql/ddl.js';
 import { HISTORY_COLUMNS, history } from './history.js';
 import { append } from './append.js';
 import { upsert } from './upsert.js';
+import { update } from './update.js';
+import { deleteByKey } from './delete.js';
 
 /** What a strategy's table needs besides the stream's columns. */
 export interface TableNeeds {
@@ -33,7 +35,7 @@ export interface LoadStrategy {
   mergeStaged(client: PoolClient, batch: Batch, options: WriteOptions): Promise<LoadCounts>;
 }
 
-const strategies: Record<MergeMode, LoadStrategy> = { append, upsert, history };
+const strategies: Record<MergeMode, LoadStrategy> = { append, upsert, history, update, delete: deleteByKey };
 
 export { HISTORY_COLUMNS };
 

@@ -14,6 +14,7 @@ import { qualified } from '../../sql/quote.js';
 import { tableLabel } from '../batch.js';
 import type { Citus } from '../citus.js';
 import { DEFAULT_ACCESS, grantOnCreatedTable, type TableAccess } from '../schema-access.js';
+import { copyPartitions, freshTableSql, renamePartitionsAfterSwap } from '../partitions.js';
 
 /*
  * load_method overwrite: each cycle loads (append or upsert, by the stream's keys) into a
@@ -46,7 +47,9 @@ export async function prepareOverwrite(client: PoolClient, live: TableName, citu
   if (schemaExists) {
     await client.query(buildDropTableSql(live.schema, fresh));
     if (await exists(client, live.schema, live.table)) {
-      await client.query(buildCreateLikeSql(live.schema, fresh, live.table));
+      // a partitioned live table: the fresh one is partitioned the same way, with the same partitions
+      await client.query((await freshTableSql(client, live, fresh)) ?? buildCreateLikeSql(live.schema, fresh, live.table));
+      await copyPartitions(client, live, fresh);
       await citus?.placeLike(client, { schema: live.schema, table: fresh }, live);
       await grantOnCreatedTable(client, { schema: live.schema, table: fresh }, access);
     }
@@ -73,4 +76,5 @@ export async function completeOverwrite(client: PoolClient, live: TableName, fre
   } else {
     await client.query(buildRenameTableSql(fresh.schema, fresh.table, live.table));
   }
+  await renamePartitionsAfterSwap(client, live, fresh.table);
 }

@@ -1,5 +1,6 @@
 import { buildDeleteMarkedByKeyListSql } from '../../sql/citus.js';
 import { buildCountedUpsertSql, buildDeleteMarkedSql, buildMergeSql, buildUpsertLiveSql, buildUpsertSql } from '../../sql/merge.js';
+import { buildCountNewKeysSql } from '../../sql/partitions.js';
 import type { LoadStrategy } from './index.js';
 
 /**
@@ -21,9 +22,18 @@ export const upsert: LoadStrategy = {
     const upsertSql = batch.hardDelete
       ? buildUpsertLiveSql(schema, table, batch.columns, batch.keyColumns, batch.orderColumn)
       : buildUpsertSql(schema, table, batch.columns, batch.keyColumns, batch.orderColumn);
-    const counted = await client.query<{ inserted: number; updated: number }>(buildCountedUpsertSql(upsertSql));
+    let inserted: number;
+    let updated: number;
+    if (batch.partition) {
+      // a partitioned table's RETURNING cannot read xmax: count the new keys first
+      inserted = (await client.query<{ n: number }>(buildCountNewKeysSql(schema, table, batch.keyColumns, batch.hardDelete))).rows[0].n;
+      updated = ((await client.query(upsertSql)).rowCount ?? 0) - inserted;
+    } else {
+      const counted = await client.query<{ inserted: number; updated: number }>(buildCountedUpsertSql(upsertSql));
+      ({ inserted, updated } = counted.rows[0]);
+    }
     const deleteSql = citusReference ? buildDeleteMarkedByKeyListSql : buildDeleteMarkedSql;
     const deleted = batch.hardDelete ? ((await client.query(deleteSql(schema, table, batch.keyColumns, batch.orderColumn))).rowCount ?? 0) : 0;
-    return { inserted: counted.rows[0].inserted, updated: counted.rows[0].updated, deleted };
+    return { inserted, updated, deleted };
   },
 };

@@ -1,0 +1,13 @@
+// (k) ACTIVATE_VERSION x20 (hard_delete) on a table of --rows rows, without performance indexes: each activation scans the table.
+import { activateInput, activateVersionScenario } from '../lib/activate-version.mjs';
+
+const id = 'k-activate-version-scan';
+const schema = 'bench_activate_scan';
+
+export default {
+  id,
+  label: '(k) 20 x ACTIVATE_VERSION on a large table, no index',
+  schema,
+  input: () => activateInput(id),
+  run: (ctx) => activateVersionScenario(ctx, { id, schema, indexes: false }),
+};
