@@ -205,6 +205,10 @@ export interface TargetPostgresConfig {
        */
       base_url?: string;
       /**
+       * How vectors travel: base64 (compact, the openai client's default) or float (JSON numbers, for servers without base64).
+       */
+      encoding_format?: 'base64' | 'float';
+      /**
        * Most inputs (chunks) in one request.
        */
       max_inputs_per_request?: number;

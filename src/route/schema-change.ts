@@ -30,6 +30,7 @@ export async function onSchema(r: RouteContext, message: SchemaMessage, line: nu
   const sink = await buildSink(r, plan, message, schemaKey, table, existing);
   r.streams.set(stream, sink);
   r.batcher.register(sink);
+  await r.enricher?.prepare({ name: stream, keys: plan.keys, merge: plan.merge, method: plan.method, table: plan.table, columns: sink.pipeline.columns });
   r.announce(sink);
 }
 

@@ -1,0 +1,257 @@
+import type { Batcher } from '../batch/batcher.js';
+import { newLane, type Lane } from '../batch/load-lanes.js';
+import { ConfigError, ExitCode, TargetError } from '../errors.js';
+import type { Batch } from '../load/batch.js';
+import type { Logger } from '../log.js';
+import type { ColumnSpec } from '../schema/columns.js';
+import type { TableName } from '../schema/names.js';
+import {
+  buildDeleteChunksSql,
+  buildDeleteOrphanChunksSql,
+  buildInsertChunksSql,
+  buildReadRowsSql,
+  buildUpdateMetadataSql,
+  embeddingType,
+  vectorLiteral,
+  type KeyColumn,
+} from '../sql/embeddings.js';
+import { readCsvFields } from './csv-fields.js';
+import { EmbeddingClient, RejectedInputError } from './embedding-client.js';
+import { checkStreamEmbedding, type EmbeddingsSettings, type EmbeddingsTableConfig } from './embeddings-config.js';
+import { ensureEmbeddingsTable, ensureVectorExtension, type TransactionRunner } from './embeddings-table.js';
+import { planRequests } from './request-plan.js';
+import { groupRows, planRow, type RowAction } from './row-plan.js';
+
+/** One stream's embeddings table, as set up at SCHEMA time. */
+interface StreamEmbedding {
+  spec: EmbeddingsTableConfig;
+  target: TableName;
+  keys: KeyColumn[];
+  /** Key properties, for error messages. */
+  keyProperties: string[];
+  embedColumns: string[];
+  metadataColumns: string[];
+  embedding: string;
+  /** Enrich jobs of the stream run here, in batch order; the watermark counts them as uncommitted. */
+  lane: Lane;
+}
+
+/** What the run summary says about embeddings. */
+export interface EnrichCounts {
+  chunksEmbedded: number;
+  apiCalls: number;
+  retries: number;
+  tokens: number;
+  /** Chunks not sent again because their row's text was unchanged. */
+  inputsSkipped: number;
+  rowsEmbedded: number;
+  rowsUnchanged: number;
+  rowsRemoved: number;
+}
+
+/** Keys read back per query. */
+const READ_SLICE = 5000;
+
+type Replace = Extract<RowAction, { kind: 'replace' }> & { key: Array<string | null> };
+
+/**
+ * Embeddings after commit (DESIGN.md enrich/): each committed batch of an embedded stream is
+ * queued on the stream's enrich lane, which holds the batch's records in the state watermark
+ * until its chunks are committed. A job reads the batch's rows back by key, skips rows whose
+ * content hash is unchanged, embeds the new chunks and replaces each changed row's chunks in
+ * one transaction; rows gone from the table lose theirs.
+ */
+export class Enricher {
+  private readonly streams = new Map<string, StreamEmbedding>();
+  private readonly client: EmbeddingClient;
+  private batcher: Batcher | undefined;
+  private vectorSchema: string | undefined;
+  private readonly counts = { chunksEmbedded: 0, inputsSkipped: 0, rowsEmbedded: 0, rowsUnchanged: 0, rowsRemoved: 0 };
+
+  constructor(
+    private readonly s: EmbeddingsSettings,
+    private readonly tx: TransactionRunner,
+    private readonly log: Logger,
+  ) {
+    this.client = new EmbeddingClient(s, log);
+  }
+
+  attach(batcher: Batcher): void {
+    this.batcher = batcher;
+  }
+
+  configured(stream: string): boolean {
+    return this.s.tables.has(stream);
+  }
+
+  /** Configured streams, to warn about those that sent no SCHEMA. */
+  get configuredStreams(): string[] {
+    return [...this.s.tables.keys()];
+  }
+
+  get preparedStreams(): string[] {
+    return [...this.streams.keys()];
+  }
+
+  /**
+   * SCHEMA time: checks the stream's embeddings config against its schema (every problem in
+   * one config error, exit 64), then creates the extension, table and index as needed.
+   */
+  async prepare(stream: { name: string; keys: string[]; merge: Batch['merge']; method: string; table: TableName; columns: ReadonlyArray<ColumnSpec & { actualType: string }> }): Promise<void> {
+    const spec = this.s.tables.get(stream.name);
+    if (!spec) return;
+    const checked = checkStreamEmbedding(spec, stream);
+    if (!checked.shape) throw new ConfigError(`invalid config: ${checked.problems.join('; ')}`);
+    const { keyColumns, embedColumns, metadataColumns } = checked.shape;
+    const typeOf = (name: string) => stream.columns.find((c) => c.name === name)!.actualType;
+    if (this.s.columnType === 'vector') this.vectorSchema ??= await ensureVectorExtension(this.tx, stream.name);
+    const target = { schema: stream.table.schema, table: spec.target_table };
+    const keys = keyColumns.map((name) => ({ name, pgType: typeOf(name) }));
+    const metadata = metadataColumns.map((name) => ({ name, pgType: typeOf(name) }));
+    await ensureEmbeddingsTable(this.tx, this.log, this.s, stream.name, target, keys, metadata, this.vectorSchema);
+    const previous = this.streams.get(stream.name);
+    const lane = previous?.lane ?? newLane(`${stream.name} embeddings`, target);
+    if (!previous) this.batcher!.track(lane);
+    this.streams.set(stream.name, {
+      spec,
+      target,
+      keys,
+      keyProperties: stream.keys,
+      embedColumns,
+      metadataColumns,
+      embedding: embeddingType(this.s.columnType, this.s.dimensions, this.vectorSchema),
+      lane,
+    });
+  }
+
+  /** A batch of the stream committed: queue its embeddings; states after `firstSeq` wait for them. */
+  afterBatch(batch: Batch, firstSeq: number): void {
+    const se = this.streams.get(batch.stream);
+    if (!se || batch.rowCount === 0) return;
+    const bytes = batch.chunks.reduce((n, c) => n + c.length, 0);
+    this.batcher!.lanes.enqueue(se.lane, firstSeq, bytes, () => this.embedBatch(se, batch));
+  }
+
+  /** Rows left the stream's table (ACTIVATE_VERSION, an overwrite swap): their chunks go, after the stream's earlier embeddings. */
+  afterRowsRemoved(stream: string, source: TableName, seq: number): void {
+    const se = this.streams.get(stream);
+    if (!se) return;
+    this.batcher!.lanes.enqueue(se.lane, seq, 0, async () => {
+      const n = await this.tx('delete orphan chunks', { stream, table: label(se.target) }, async (c) => (await c.query(buildDeleteOrphanChunksSql(source, se.target, se.keys))).rowCount ?? 0);
+      if (n) this.log.info({ stream, table: label(se.target), chunks: n }, 'deleted the chunks of rows no longer in the stream\'s table');
+    });
+  }
+
+  /** Resolves when the stream's queued embeddings are done (before an overwrite renames the table they read). */
+  idle(stream: string): Promise<void> {
+    return this.streams.get(stream)?.lane.chain ?? Promise.resolve();
+  }
+
+  summary(): EnrichCounts {
+    const api = this.client.counts;
+    return { ...this.counts, apiCalls: api.apiCalls, retries: api.retries, tokens: api.tokens };
+  }
+
+  private async embedBatch(se: StreamEmbedding, batch: Batch): Promise<void> {
+    const positions = se.keys.map((k) => batch.columns.indexOf(k.name));
+    if (positions.some((p) => p < 0)) throw new Error(`internal: a key column of stream "${batch.stream}" is not among the batch's columns`);
+    const keys = readCsvFields(batch.chunks, positions);
+    for (let at = 0; at < keys.length; at += READ_SLICE) await this.embedRows(se, batch.table, keys.slice(at, at + READ_SLICE));
+  }
+
+  private async embedRows(se: StreamEmbedding, source: TableName, keys: Array<Array<string | null>>): Promise<void> {
+    const ctx = { stream: se.spec.stream, table: label(se.target) };
+    const keyArrays = se.keys.map((_, i) => keys.map((k) => k[i]));
+    const read = await this.tx('read rows to embed', ctx, (c) => c.query(buildReadRowsSql(source, se.target, se.keys, se.embedColumns), keyArrays));
+    const replace: Replace[] = [];
+    const remove: Array<Array<string | null>> = [];
+    for (const r of read.rows as Array<Record<string, unknown>>) {
+      const key = keys[Number(r.ord) - 1];
+      const action = planRow(
+        { present: r.present === true, texts: se.embedColumns.map((_, i) => r[`e${i}`] as string | null), storedHash: (r.hash as string | null) ?? null, storedChunks: Number(r.chunks) },
+        this.s,
+      );
+      if (action.kind === 'replace') replace.push({ ...action, key });
+      else if (action.kind === 'delete') remove.push(key);
+      else if (action.kind === 'unchanged') {
+        this.counts.rowsUnchanged++;
+        this.counts.inputsSkipped += action.chunks;
+      }
+    }
+    const metadataSql = buildUpdateMetadataSql(source, se.target, se.keys, se.metadataColumns);
+    if (remove.length || metadataSql) {
+      await this.tx('update chunks', ctx, async (c) => {
+        if (remove.length) await c.query(buildDeleteChunksSql(se.target, se.keys), se.keys.map((_, i) => remove.map((k) => k[i])));
+        if (metadataSql) await c.query(metadataSql, keyArrays);
+      });
+      this.counts.rowsRemoved += remove.length;
+    }
+    for (const group of groupRows(replace, Math.max(this.s.maxInputs * this.s.maxConcurrent, 64))) await this.replaceRows(se, source, group);
+  }
+
+  /** Embeds a group of rows' chunks, then replaces their chunks in one transaction. */
+  private async replaceRows(se: StreamEmbedding, source: TableName, rows: Replace[]): Promise<void> {
+    // identical chunk texts (a boilerplate paragraph, a repeated title) are sent once
+    const unique = new Map<string, number>();
+    const owners: Array<{ row: Replace; chunk: number }> = [];
+    for (const row of rows) {
+      row.chunks.forEach((text, chunk) => {
+        if (!unique.has(text)) {
+          unique.set(text, unique.size);
+          owners.push({ row, chunk });
+        }
+      });
+    }
+    const texts = [...unique.keys()];
+    const literals = new Array<string>(texts.length);
+    const requests = planRequests(texts, { maxInputs: this.s.maxInputs, maxTokens: this.s.maxTokens });
+    await Promise.all(requests.map((idx) => this.embedLocating(se, idx, texts, owners, literals)));
+    const cols: unknown[][] = [...se.keys.map(() => [] as unknown[]), [], [], [], []];
+    const k = se.keys.length;
+    for (const row of rows) {
+      row.chunks.forEach((text, chunk) => {
+        for (let i = 0; i < k; i++) cols[i].push(row.key[i]);
+        cols[k].push(chunk);
+        cols[k + 1].push(text);
+        cols[k + 2].push(literals[unique.get(text)!]);
+        cols[k + 3].push(row.hash);
+      });
+    }
+    await this.tx('write embeddings', { stream: se.spec.stream, table: label(se.target) }, async (c) => {
+      await c.query(buildDeleteChunksSql(se.target, se.keys), se.keys.map((_, i) => rows.map((r) => r.key[i])));
+      await c.query(buildInsertChunksSql(source, se.target, se.keys, se.metadataColumns, se.embedding), cols);
+    });
+    this.counts.rowsEmbedded += rows.length;
+    this.counts.chunksEmbedded += cols[k].length;
+  }
+
+  /** Embeds the inputs at `idx`; a 400 for a request is narrowed down by halves to the chunk at fault, which the error names. */
+  private async embedLocating(se: StreamEmbedding, idx: number[], texts: string[], owners: Array<{ row: Replace; chunk: number }>, out: string[]): Promise<void> {
+    try {
+      const vectors = await this.client.embed(
+        idx.map((i) => texts[i]),
+        se.spec.stream,
+      );
+      idx.forEach((i, j) => (out[i] = vectorLiteral(vectors[j], this.s.columnType)));
+    } catch (e) {
+      if (!(e instanceof RejectedInputError)) throw e;
+      if (idx.length > 1) {
+        const half = Math.ceil(idx.length / 2);
+        await this.embedLocating(se, idx.slice(0, half), texts, owners, out);
+        await this.embedLocating(se, idx.slice(half), texts, owners, out);
+        return;
+      }
+      const { row, chunk } = owners[idx[0]];
+      const key = JSON.stringify(Object.fromEntries(se.keyProperties.map((p, i) => [p, row.key[i]])));
+      throw new TargetError(
+        `stream "${se.spec.stream}", key ${key}, chunk ${chunk} (${texts[idx[0]].length} characters): the embeddings API at ${this.s.baseUrl} rejected the input (${e.message}); fix the row's text or lower embeddings.text_splitter.chunk_size`,
+        ExitCode.dataError,
+        { stream: se.spec.stream },
+      );
+    }
+  }
+}
+
+function label(t: TableName): string {
+  return `${t.schema}.${t.table}`;
+}
