@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../helpers/db.js';
+import { API_KEY, DIMENSIONS, article, articleSchema, embeddingsSettings, words } from '../helpers/embeddings.js';
+import { fakeVector, startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.js';
+import { runTarget } from '../helpers/run-target.js';
+import { activateVersion, rec, singer, state } from '../helpers/singer.js';
+
+/**
+ * Embeddings end to end with column_type real[] (any PostgreSQL, the embedded 18 included):
+ * the built CLI against this file's database and a local OpenAI-compatible server.
+ */
+const db = useTestDatabase();
+let fake: FakeOpenAI;
+beforeAll(async () => (fake = await startFakeOpenAI({ apiKey: API_KEY })));
+afterAll(async () => fake.close());
+
+interface ChunkRow {
+  id: string;
+  chunk_index: number;
+  chunk: string;
+  embedding: number[];
+  author: string | null;
+}
+const chunks = (schema: string) => db.query<ChunkRow>(`SELECT id, chunk_index, chunk, embedding, author FROM ${schema}.articles_embeddings ORDER BY id, chunk_index`);
+const run = (schema: string, messages: unknown[], over: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) =>
+  runTarget({ config: { ...db.config, default_target_schema: schema, ...extra, embeddings: embeddingsSettings(fake, over) }, input: singer(articleSchema(), ...messages) });
+
+describe('embeddings (real[])', () => {
+  it('splits each row\'s text into chunks, stores each chunk\'s own vector with its metadata, and logs the summary', async () => {
+    const before = fake.requests.length;
+    const long = words(40);
+    const r = await run('emb_basic', [article(1, 'Title one', long, 'ann'), article(2, null, 'short body', 'bob'), article(3, null, null, 'cy'), state({ done: 1 })]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toEqual(['{"done":1}']);
+    const rows = await chunks('emb_basic');
+    const one = rows.filter((x) => x.id === '1');
+    expect(one.length).toBeGreaterThan(3);
+    expect(one.map((x) => x.chunk_index)).toEqual(one.map((_, i) => i));
+    for (const x of rows) {
+      expect(x.chunk.length).toBeLessThanOrEqual(60);
+      // the vector is the one the server computed for exactly this chunk's text
+      expect(x.embedding).toHaveLength(DIMENSIONS);
+      fakeVector(x.chunk, DIMENSIONS).forEach((v, i) => expect(x.embedding[i]).toBeCloseTo(v, 6));
+    }
+    // the title line is its own chunk (lines are cut first); the body's chunks overlap: each starts with a word of the one before
+    expect(one[0].chunk).toBe('Title one');
+    for (let i = 2; i < one.length; i++) expect(one[i - 1].chunk.split(' ')).toContain(one[i].chunk.split(' ')[0]);
+    // no word lost: the words of the text, in order, are the chunks' words without the overlaps
+    const seen = one.flatMap((x) => x.chunk.split(/\s+/));
+    expect([...new Set(seen)].join(' ')).toBe(`Title one ${long}`);
+    expect(rows.filter((x) => x.id === '2')).toEqual([{ id: '2', chunk_index: 0, chunk: 'short body', embedding: expect.any(Array), author: 'bob' }]);
+    // a row whose embed columns are all null has no chunks
+    expect(rows.filter((x) => x.id === '3')).toEqual([]);
+    expect(one.every((x) => x.author === 'ann')).toBe(true);
+    const mine = fake.requests.slice(before);
+    expect(mine.every((q) => q.inputs.length <= 4 && q.model === 'text-embedding-3-small' && q.dimensions === DIMENSIONS)).toBe(true);
+    // the openai client asks for base64 unless told otherwise
+    expect(mine.every((q) => q.encodingFormat === 'base64' && q.authorization === `Bearer ${API_KEY}`)).toBe(true);
+    const summary = r.stderr.split('\n').find((l) => l.includes('chunks embedded'))!;
+    expect(JSON.parse(summary)).toMatchObject({ chunksEmbedded: rows.length, apiCalls: mine.length, inputsSkipped: 0, rowsEmbedded: 2 });
+    expect(JSON.parse(summary).tokens).toBe(mine.reduce((n, q) => n + q.inputs.reduce((m, t) => m + Math.max(1, Math.ceil(t.length / 4)), 0), 0));
+    expect(r.stderr + r.stdout.join('\n')).not.toContain(API_KEY);
+  });
+
+  it('sends unchanged text never again (across runs), replaces a changed row\'s chunks without leaving stale ones, and follows metadata', async () => {
+    await run('emb_hash', [article(1, 'T', words(40), 'ann'), article(2, 'U', 'stays the same', 'bob')]);
+    const first = await chunks('emb_hash');
+    const before = fake.requests.length;
+    const again = await run('emb_hash', [article(1, 'T', words(40), 'ann'), article(2, 'U', 'stays the same', 'bob')]);
+    expect(again.code).toBe(0);
+    expect(fake.requests.length).toBe(before);
+    expect(await chunks('emb_hash')).toEqual(first);
+    expect(JSON.parse(again.stderr.split('\n').find((l) => l.includes('chunks embedded'))!)).toMatchObject({ apiCalls: 0, chunksEmbedded: 0, inputsSkipped: first.length, rowsUnchanged: 2 });
+
+    // row 1 gets a shorter text, row 2 only a new author: one API input, no stale chunk of row 1
+    const changed = await run('emb_hash', [article(1, 'T', 'now much shorter', 'ann'), article(2, 'U', 'stays the same', 'carol')]);
+    expect(changed.code).toBe(0);
+    expect(fake.inputs().slice(-1)).toEqual(['T\nnow much shorter']);
+    expect(fake.requests.length).toBe(before + 1);
+    expect((await chunks('emb_hash')).map((x) => [x.id, x.chunk_index, x.chunk, x.author])).toEqual([
+      ['1', 0, 'T\nnow much shorter', 'ann'],
+      ['2', 0, 'U\nstays the same', 'carol'],
+    ]);
+  });
+
+  it('sends a chunk text shared by rows once, and a changed splitter embeds again', async () => {
+    const before = fake.requests.length;
+    await run('emb_dedupe', [article(1, null, 'same words here'), article(2, null, 'same words here'), article(3, null, 'other')]);
+    expect(fake.requests.slice(before).flatMap((q) => q.inputs).sort()).toEqual(['other', 'same words here']);
+    expect((await chunks('emb_dedupe')).map((x) => x.id)).toEqual(['1', '2', '3']);
+    const mid = fake.requests.length;
+    await run('emb_dedupe', [article(1, null, 'same words here')], { text_splitter: { chunk_size: 50, chunk_overlap: 10 } });
+    expect(fake.requests.length).toBe(mid + 1);
+  });
+
+  it('removes the chunks of rows deleted through _sdc_deleted_at with hard_delete', async () => {
+    await run('emb_del', [article(1, 'a', 'first'), article(2, 'b', 'second'), article(3, 'c', 'third')], {}, { hard_delete: true });
+    const r = await run('emb_del', [article(2, 'b', 'second', 'ann', 'articles', { _sdc_deleted_at: '2024-01-01T00:00:00Z' })], {}, { hard_delete: true });
+    expect(r.code).toBe(0);
+    expect([...new Set((await chunks('emb_del')).map((x) => x.id))]).toEqual(['1', '3']);
+  });
+
+  it('removes the chunks of rows an ACTIVATE_VERSION hard delete removes', async () => {
+    const v = (n: number) => ({ version: n });
+    await run('emb_av', [activateVersion('articles', 1), rec('articles', { id: 1, title: 'a', body: 'x', author: null }, v(1)), rec('articles', { id: 2, title: 'b', body: 'y', author: null }, v(1)), activateVersion('articles', 1)], {}, { hard_delete: true });
+    expect((await chunks('emb_av')).map((x) => x.id)).toEqual(['1', '2']);
+    const r = await run('emb_av', [activateVersion('articles', 2), rec('articles', { id: 2, title: 'b', body: 'y', author: null }, v(2)), activateVersion('articles', 2)], {}, { hard_delete: true });
+    expect(r.code).toBe(0);
+    expect((await db.query('SELECT id FROM emb_av.articles')).map((x) => x.id)).toEqual(['2']);
+    expect((await chunks('emb_av')).map((x) => x.id)).toEqual(['2']);
+  });
+
+  it('removes the chunks of rows an overwrite cycle leaves out, and keeps unchanged rows\' chunks without an API call', async () => {
+    const cfg = { load_method: 'overwrite' };
+    await run('emb_ow', [article(1, 'a', 'one'), article(2, 'b', 'two'), article(3, 'c', 'three')], {}, cfg);
+    const before = fake.requests.length;
+    const r = await run('emb_ow', [article(1, 'a', 'one'), article(3, 'c', 'three, changed')], {}, cfg);
+    expect(r.code).toBe(0);
+    expect(fake.requests.slice(before).flatMap((q) => q.inputs)).toEqual(['c\nthree, changed']);
+    expect((await chunks('emb_ow')).map((x) => [x.id, x.chunk])).toEqual([
+      ['1', 'a\none'],
+      ['3', 'c\nthree, changed'],
+    ]);
+  });
+
+  it('embeds every batch of a stream loaded in many batches, and a changed schema adds a metadata column', async () => {
+    const recs = Array.from({ length: 30 }, (_, i) => article(i + 1, `t${i}`, `body ${i}`));
+    const r = await run('emb_many', recs, {}, { batch_size_rows: 7 });
+    expect(r.code).toBe(0);
+    expect((await chunks('emb_many')).length).toBe(30);
+    const tag = { tables: [{ stream: 'articles', target_table: 'articles_embeddings', embed_columns: ['body'], metadata_columns: ['author', 'tag'] }] };
+    const r2 = await runTarget({
+      config: { ...db.config, default_target_schema: 'emb_many', embeddings: embeddingsSettings(fake, tag) },
+      input: singer({ ...articleSchema(), schema: { type: 'object', properties: { ...articleSchema().schema.properties, tag: { type: ['string', 'null'] } } } }, rec('articles', { id: 1, title: 't0', body: 'body 0', author: 'z', tag: 'news' })),
+    });
+    expect(r2.code).toBe(0);
+    expect(await db.query(`SELECT id, chunk, author, tag FROM emb_many.articles_embeddings WHERE id = 1`)).toEqual([{ id: '1', chunk: 'body 0', author: 'z', tag: 'news' }]);
+  });
+});
