@@ -145,5 +145,6 @@ function headersOf(e: InstanceType<typeof OpenAI.APIError>): { get(name: string)
 function reason(e: Error): string {
   if (e instanceof OpenAI.APIConnectionTimeoutError) return 'the request timed out';
   if (e instanceof OpenAI.APIConnectionError) return `no connection (${(e.cause as Error | undefined)?.message ?? e.message})`;
-  return e.message.split('\n')[0];
+  // the client's message starts with the status, which the caller names already
+  return e.message.split('\n')[0].replace(/^\d{3} /, '');
 }

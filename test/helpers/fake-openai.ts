@@ -19,7 +19,10 @@ export interface FakeRequest {
 }
 
 export interface ScriptedFailure {
-  status: number;
+  /** The status to answer with; none: answer normally (after delayMs). */
+  status?: number;
+  /** Wait this long first (longer than the client's timeout: a request that times out). */
+  delayMs?: number;
   /** Header values to send (e.g. {'retry-after': '1'}). */
   headers?: Record<string, string>;
   message?: string;
@@ -115,7 +118,8 @@ export async function startFakeOpenAI(options: { apiKey?: string; defaultDimensi
     if (paused) await new Promise<void>((resolve) => paused!.push(resolve));
     if (fake.delayMs) await new Promise((r) => setTimeout(r, fake.delayMs));
     const failure = failures.shift();
-    if (failure) {
+    if (failure?.delayMs) await new Promise((r) => setTimeout(r, failure.delayMs));
+    if (failure?.status !== undefined) {
       const type = failure.status === 429 ? 'requests' : failure.status >= 500 ? 'server_error' : 'invalid_request_error';
       send(res, failure.status, errorBody(failure.message ?? `scripted failure ${failure.status}`, type, failure.status === 429 ? 'rate_limit_exceeded' : null), failure.headers);
       return;

@@ -3,7 +3,9 @@ import { checkStreamEmbedding, contentHash, resolveEmbeddings } from '../../src/
 import { groupRows, planRow } from '../../src/enrich/row-plan.js';
 import type { ColumnSpec } from '../../src/schema/columns.js';
 
-const base = { openai: { model: 'm', dimensions: 4, base_url: 'http://127.0.0.1:1/v1' }, tables: [{ stream: 'a', target_table: 'a_emb', embed_columns: ['body'] }] };
+type Input = Parameters<typeof resolveEmbeddings>[0];
+type Spec = Parameters<typeof checkStreamEmbedding>[0];
+const base = { openai: { model: 'm', dimensions: 4, base_url: 'http://127.0.0.1:1/v1' }, tables: [{ stream: 'a', target_table: 'a_emb', embed_columns: ['body'] }] } as Input;
 
 describe('resolveEmbeddings', () => {
   it('applies the defaults', () => {
@@ -28,7 +30,7 @@ describe('resolveEmbeddings', () => {
           { stream: 'a', target_table: 't', embed_columns: ['x'] },
           { stream: 'a', target_table: 't', embed_columns: ['y'] },
         ],
-      },
+      } as Input,
       {},
     );
     expect(problems).toEqual([
@@ -45,12 +47,12 @@ const columns = [col('id'), col('title'), col('body'), col('author'), col('chunk
 
 describe('checkStreamEmbedding', () => {
   it('maps properties to their columns', () => {
-    const r = checkStreamEmbedding({ stream: 'a', target_table: 't', embed_columns: ['title', 'body'], metadata_columns: ['author'] }, { keys: ['id'], merge: 'upsert', method: 'upsert', columns });
+    const r = checkStreamEmbedding({ stream: 'a', target_table: 't', embed_columns: ['title', 'body'], metadata_columns: ['author'] } as Spec, { keys: ['id'], merge: 'upsert', method: 'upsert', columns });
     expect(r).toEqual({ shape: { keyColumns: ['id'], embedColumns: ['title', 'body'], metadataColumns: ['author'] }, problems: [] });
   });
 
   it('names every problem with stream and column: missing columns, a flattened object, reserved names', () => {
-    const r = checkStreamEmbedding({ stream: 'a', target_table: 't', embed_columns: ['nope', 'meta'], metadata_columns: ['chunk', 'id', 'gone'] }, { keys: ['id'], merge: 'upsert', method: 'upsert', columns });
+    const r = checkStreamEmbedding({ stream: 'a', target_table: 't', embed_columns: ['nope', 'meta'], metadata_columns: ['chunk', 'id', 'gone'] } as Spec, { keys: ['id'], merge: 'upsert', method: 'upsert', columns });
     expect(r.shape).toBeUndefined();
     expect(r.problems).toEqual([
       'embeddings for stream "a": embed column "nope" is not a property of the stream\'s schema (nested objects that flattening splits cannot be used)',
@@ -62,7 +64,7 @@ describe('checkStreamEmbedding', () => {
   });
 
   it('needs keys and one current row per key', () => {
-    const spec = { stream: 'a', target_table: 't', embed_columns: ['body'] };
+    const spec = { stream: 'a', target_table: 't', embed_columns: ['body'] } as Spec;
     expect(checkStreamEmbedding(spec, { keys: [], merge: 'append', method: 'append-only', columns }).problems[0]).toMatch(/no key_properties/);
     expect(checkStreamEmbedding(spec, { keys: ['id'], merge: 'history', method: 'history', columns }).problems[0]).toMatch(/load_method history is not supported/);
     expect(checkStreamEmbedding(spec, { keys: ['id'], merge: 'append', method: 'append-only', columns }).problems[0]).toMatch(/load_method append-only/);
