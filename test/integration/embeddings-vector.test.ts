@@ -11,6 +11,8 @@ import { singer } from '../helpers/singer.js';
  * pgvector (CI installs it into PostgreSQL 15 with ../shared/scripts/install-pgvector.sh).
  */
 const available = await vectorAvailable(inject('databaseUrl'));
+/** CI sets this for its PostgreSQL 15 run, where it installs pgvector: there the tests must run. */
+const required = process.env.TEST_REQUIRE_PGVECTOR === '1';
 const db = useTestDatabase();
 let fake: FakeOpenAI;
 beforeAll(async () => (fake = await startFakeOpenAI({ apiKey: API_KEY })));
@@ -20,6 +22,10 @@ const run = (schema: string, messages: unknown[], over: Record<string, unknown> 
   runTarget({ config: { ...db.config, default_target_schema: schema, embeddings: embeddingsSettings(fake, { column_type: 'vector', ...over }, openai) }, input: singer(articleSchema(), ...messages) });
 const indexes = (schema: string) => db.query<{ indexdef: string }>(`SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename = 'articles_embeddings' AND indexname <> 'articles_embeddings_pkey'`, [schema]);
 const literal = (v: number[]) => `[${v.join(',')}]`;
+
+it.runIf(required && !available)('pgvector is installed on the server (TEST_REQUIRE_PGVECTOR=1)', () => {
+  expect.fail('the server has no vector extension: run ../shared/scripts/install-pgvector.sh');
+});
 
 describe.skipIf(!available)(available ? 'pgvector tables' : 'pgvector tables (skipped: this server has no vector extension; run ../shared/scripts/install-pgvector.sh)', () => {
   it('creates the extension and a vector(n) table with an HNSW cosine index, and the nearest chunk of a query vector is its own', async () => {
