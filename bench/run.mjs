@@ -101,11 +101,21 @@ const section = resultsMarkdown({
     `Target settings: ${defaults}; (c) load_method=upsert; everything else at its default. Input read with --input.`,
     '(a) and (a2) load into a typed table with a primary key on id (tags as jsonb); the target adds 7 `_sdc_*` columns and, append-only, creates no primary key.',
     `(e) is the wide workload with record i sent to stream events_{i mod 20} (bench/interleave-streams.mjs).`,
+    ...embeddingsNote(results),
     '"× (a) wall" is wall time divided by the wide raw COPY\'s; every row count was checked with SELECT count(*).',
     `Each scenario ran ${opts.repeat} time(s); the fastest run is shown. All wall times (s): ${results.map((r) => `${r.id} ${r.walls.map((w) => w.toFixed(2)).join(' / ')}`).join('; ')}.`,
   ],
 });
 process.stdout.write('\n' + section);
+
+/** (f) against (c): the same upsert load, with and without embeddings through the local API. */
+function embeddingsNote(rs) {
+  const c = rs.find((r) => r.id.startsWith('c-'));
+  const f = rs.find((r) => r.id.startsWith('f-'));
+  if (!f) return [];
+  const overhead = c ? `: ${(f.wall / c.wall).toFixed(2)} × the wall time of (c), ${(f.wall - c.wall).toFixed(2)} s more` : '';
+  return [`(f) is (c) plus embeddings of name, note and status into real[] vectors through a local OpenAI-compatible server in the bench process (${f.note})${overhead}.`];
+}
 if (!opts.noWrite && !opts.only) {
   prependSection(section);
   log(`\nwritten to ${BENCHMARKS_FILE}`);
