@@ -115,10 +115,17 @@ export function checkStreamEmbedding(
   return { shape: { keyColumns, embedColumns: embedColumns as string[], metadataColumns: [...new Set(metadataColumns as string[])] }, problems };
 }
 
+/** Identifies the vector space (model and dimensions): a stored vector is reusable only within it. */
+export function vectorSpace(s: Pick<EmbeddingsSettings, 'model' | 'dimensions'>): string {
+  return createHash('sha256').update(JSON.stringify([s.model, s.dimensions])).digest('hex').slice(0, 16);
+}
+
 /**
- * The content hash kept beside a row's chunks: the text and everything that shapes its
- * vectors (model, dimensions, splitter). Equal hash: the stored chunks are still right.
+ * The content hash kept beside a row's chunks: `<vector space>:<sha-256 of splitter and text>`.
+ * Equal hash: the stored chunks are still right. Same vector space: a stored chunk's vector
+ * may serve an identical chunk of the row's new text.
  */
 export function contentHash(text: string, s: Pick<EmbeddingsSettings, 'model' | 'dimensions' | 'chunkSize' | 'chunkOverlap'>): string {
-  return createHash('sha256').update(JSON.stringify([s.model, s.dimensions, s.chunkSize, s.chunkOverlap])).update('\n').update(text).digest('hex');
+  const digest = createHash('sha256').update(JSON.stringify([s.chunkSize, s.chunkOverlap])).update('\n').update(text).digest('hex');
+  return `${vectorSpace(s)}:${digest}`;
 }

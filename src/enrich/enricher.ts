@@ -10,6 +10,7 @@ import {
   buildDeleteOrphanChunksSql,
   buildInsertChunksSql,
   buildReadRowsSql,
+  buildReadStoredChunksSql,
   buildUpdateMetadataSql,
   embeddingType,
   vectorLiteral,
@@ -17,7 +18,7 @@ import {
 } from '../sql/embeddings.js';
 import { readCsvFields } from './csv-fields.js';
 import { EmbeddingClient, RejectedInputError } from './embedding-client.js';
-import { checkStreamEmbedding, type EmbeddingsSettings, type EmbeddingsTableConfig } from './embeddings-config.js';
+import { checkStreamEmbedding, vectorSpace, type EmbeddingsSettings, type EmbeddingsTableConfig } from './embeddings-config.js';
 import { ensureEmbeddingsTable, ensureVectorExtension, type TransactionRunner } from './embeddings-table.js';
 import { planRequests } from './request-plan.js';
 import { groupRows, planRow, type RowAction } from './row-plan.js';
@@ -38,11 +39,14 @@ interface StreamEmbedding {
 
 /** What the run summary says about embeddings. */
 export interface EnrichCounts {
+  /** Chunk texts sent to the API (each distinct text of a group once). */
   chunksEmbedded: number;
+  /** Chunk rows written. */
+  chunksWritten: number;
   apiCalls: number;
   retries: number;
   tokens: number;
-  /** Chunks not sent again because their row's text was unchanged. */
+  /** Chunks not sent again: their row's text was unchanged, or the chunk's text was (its stored vector kept). */
   inputsSkipped: number;
   rowsEmbedded: number;
   rowsUnchanged: number;
@@ -66,7 +70,7 @@ export class Enricher {
   private readonly client: EmbeddingClient;
   private batcher: Batcher | undefined;
   private vectorSchema: string | undefined;
-  private readonly counts = { chunksEmbedded: 0, inputsSkipped: 0, rowsEmbedded: 0, rowsUnchanged: 0, rowsRemoved: 0 };
+  private readonly counts = { chunksEmbedded: 0, chunksWritten: 0, inputsSkipped: 0, rowsEmbedded: 0, rowsUnchanged: 0, rowsRemoved: 0 };
 
   constructor(
     private readonly s: EmbeddingsSettings,
@@ -189,23 +193,39 @@ export class Enricher {
     for (const group of groupRows(replace, Math.max(this.s.maxInputs * this.s.maxConcurrent, 64))) await this.replaceRows(se, source, group);
   }
 
-  /** Embeds a group of rows' chunks, then replaces their chunks in one transaction. */
+  /**
+   * Embeds a group of rows' chunks, then replaces their chunks in one transaction. A chunk
+   * whose text is already stored for one of the rows (an edited document keeps most of its
+   * paragraphs) keeps its vector, and identical texts are sent once.
+   */
   private async replaceRows(se: StreamEmbedding, source: TableName, rows: Replace[]): Promise<void> {
-    // identical chunk texts (a boilerplate paragraph, a repeated title) are sent once
+    const ctx = { stream: se.spec.stream, table: label(se.target) };
+    const known = await this.storedVectors(se, rows);
     const unique = new Map<string, number>();
     const owners: Array<{ row: Replace; chunk: number }> = [];
+    const texts: string[] = [];
+    const literals: string[] = [];
+    let reused = 0;
     for (const row of rows) {
       row.chunks.forEach((text, chunk) => {
-        if (!unique.has(text)) {
-          unique.set(text, unique.size);
-          owners.push({ row, chunk });
-        }
+        if (unique.has(text)) return;
+        unique.set(text, texts.length);
+        texts.push(text);
+        owners.push({ row, chunk });
+        const stored = known.get(text);
+        if (stored !== undefined) {
+          literals.push(stored);
+          reused++;
+        } else literals.push('');
       });
     }
-    const texts = [...unique.keys()];
-    const literals = new Array<string>(texts.length);
-    const requests = planRequests(texts, { maxInputs: this.s.maxInputs, maxTokens: this.s.maxTokens });
+    const missing = texts.map((_, i) => i).filter((i) => literals[i] === '');
+    const requests = planRequests(
+      missing.map((i) => texts[i]),
+      { maxInputs: this.s.maxInputs, maxTokens: this.s.maxTokens },
+    ).map((r) => r.map((j) => missing[j]));
     await Promise.all(requests.map((idx) => this.embedLocating(se, idx, texts, owners, literals)));
+    this.counts.inputsSkipped += reused;
     const cols: unknown[][] = [...se.keys.map(() => [] as unknown[]), [], [], [], []];
     const k = se.keys.length;
     for (const row of rows) {
@@ -217,12 +237,24 @@ export class Enricher {
         cols[k + 3].push(row.hash);
       });
     }
-    await this.tx('write embeddings', { stream: se.spec.stream, table: label(se.target) }, async (c) => {
+    await this.tx('write embeddings', ctx, async (c) => {
       await c.query(buildDeleteChunksSql(se.target, se.keys), se.keys.map((_, i) => rows.map((r) => r.key[i])));
       await c.query(buildInsertChunksSql(source, se.target, se.keys, se.metadataColumns, se.embedding), cols);
     });
     this.counts.rowsEmbedded += rows.length;
-    this.counts.chunksEmbedded += cols[k].length;
+    this.counts.chunksEmbedded += missing.length;
+    this.counts.chunksWritten += cols[k].length;
+  }
+
+  /** Vectors stored for the rows' current chunks, by chunk text, from this vector space. */
+  private async storedVectors(se: StreamEmbedding, rows: Replace[]): Promise<Map<string, string>> {
+    const known = new Map<string, string>();
+    const changed = rows.filter((r) => r.stored > 0);
+    if (changed.length === 0) return known;
+    const params: unknown[] = [...se.keys.map((_, i) => changed.map((r) => r.key[i])), vectorSpace(this.s)];
+    const stored = await this.tx('read stored chunks', { stream: se.spec.stream, table: label(se.target) }, (c) => c.query<{ chunk: string; embedding: string }>(buildReadStoredChunksSql(se.target, se.keys), params));
+    for (const r of stored.rows) known.set(r.chunk, r.embedding);
+    return known;
   }
 
   /** Embeds the inputs at `idx`; a 400 for a request is narrowed down by halves to the chunk at fault, which the error names. */

@@ -12,7 +12,8 @@ export interface ReadRow {
   storedChunks: number;
 }
 
-export type RowAction = { kind: 'unchanged'; chunks: number } | { kind: 'delete' } | { kind: 'none' } | { kind: 'replace'; chunks: string[]; hash: string };
+/** replace: `stored` is how many chunks the row has now (whose vectors identical new chunks may reuse). */
+export type RowAction = { kind: 'unchanged'; chunks: number } | { kind: 'delete' } | { kind: 'none' } | { kind: 'replace'; chunks: string[]; hash: string; stored: number };
 
 /**
  * What a row's chunks need (pure): nothing when the text is unchanged since its chunks were
@@ -26,7 +27,7 @@ export function planRow(row: ReadRow, s: Pick<EmbeddingsSettings, 'model' | 'dim
   if (row.storedHash === hash && row.storedChunks > 0) return { kind: 'unchanged', chunks: row.storedChunks };
   const chunks = splitText(text, { chunkSize: s.chunkSize, chunkOverlap: s.chunkOverlap });
   if (chunks.length === 0) return row.storedChunks > 0 ? { kind: 'delete' } : { kind: 'none' };
-  return { kind: 'replace', chunks, hash };
+  return { kind: 'replace', chunks, hash, stored: row.storedChunks };
 }
 
 /** Groups rows to embed so each group holds about `target` chunks (a row is never split across groups). */

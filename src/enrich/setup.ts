@@ -17,7 +17,7 @@ export function createEnricher(config: ResolvedConfig, loader: Pick<Loader, 'tra
 export function logEnrichSummary(enricher: Enricher, log: Logger): void {
   const s = enricher.summary();
   log.info(
-    { chunksEmbedded: s.chunksEmbedded, apiCalls: s.apiCalls, tokens: s.tokens, inputsSkipped: s.inputsSkipped, rowsEmbedded: s.rowsEmbedded, rowsUnchanged: s.rowsUnchanged, rowsRemoved: s.rowsRemoved, retries: s.retries },
+    { chunksEmbedded: s.chunksEmbedded, chunksWritten: s.chunksWritten, apiCalls: s.apiCalls, tokens: s.tokens, inputsSkipped: s.inputsSkipped, rowsEmbedded: s.rowsEmbedded, rowsUnchanged: s.rowsUnchanged, rowsRemoved: s.rowsRemoved, retries: s.retries },
     `embeddings: ${s.chunksEmbedded} chunks embedded in ${s.apiCalls} API calls (${s.tokens} tokens), ${s.inputsSkipped} inputs skipped as unchanged`,
   );
   const prepared = new Set(enricher.preparedStreams);

@@ -134,6 +134,14 @@ export function buildUpdateMetadataSql(source: { schema: string; table: string }
   ].join(' ');
 }
 
+/**
+ * The stored chunks of the given keys made in one vector space (their hash starts with the
+ * parameter after the key arrays, then ':'): text and vector as text, to reuse unchanged chunks.
+ */
+export function buildReadStoredChunksSql(target: { schema: string; table: string }, keys: readonly KeyColumn[]): string {
+  return `SELECT e.${quoteIdent('chunk')} AS chunk, e.${quoteIdent('embedding')}::text AS embedding FROM ${qualified(target.schema, target.table)} e, ${unnestKeys(keys)} WHERE ${keyMatch('e', keys)} AND starts_with(e.${quoteIdent('_sdc_content_hash')}, $${keys.length + 1} || ':')`;
+}
+
 /** Deletes the chunks whose row is no longer in the stream's table (after ACTIVATE_VERSION or an overwrite swap). */
 export function buildDeleteOrphanChunksSql(source: { schema: string; table: string }, target: { schema: string; table: string }, keys: readonly KeyColumn[]): string {
   const match = keys.map((k) => `t.${quoteIdent(k.name)} = e.${quoteIdent(k.name)}`).join(' AND ');

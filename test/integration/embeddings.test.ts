@@ -57,7 +57,7 @@ describe('embeddings (real[])', () => {
     // the openai client asks for base64 unless told otherwise
     expect(mine.every((q) => q.encodingFormat === 'base64' && q.authorization === `Bearer ${API_KEY}`)).toBe(true);
     const summary = r.stderr.split('\n').find((l) => l.includes('chunks embedded'))!;
-    expect(JSON.parse(summary)).toMatchObject({ chunksEmbedded: rows.length, apiCalls: mine.length, inputsSkipped: 0, rowsEmbedded: 2 });
+    expect(JSON.parse(summary)).toMatchObject({ chunksEmbedded: rows.length, chunksWritten: rows.length, apiCalls: mine.length, inputsSkipped: 0, rowsEmbedded: 2 });
     expect(JSON.parse(summary).tokens).toBe(mine.reduce((n, q) => n + q.inputs.reduce((m, t) => m + Math.max(1, Math.ceil(t.length / 4)), 0), 0));
     expect(r.stderr + r.stdout.join('\n')).not.toContain(API_KEY);
   });
@@ -83,14 +83,43 @@ describe('embeddings (real[])', () => {
     ]);
   });
 
-  it('sends a chunk text shared by rows once, and a changed splitter embeds again', async () => {
+  it('an edited document sends only its changed chunks: the others keep their stored vectors', async () => {
+    const para = (n: number, tag: string) => words(8, `${tag}${n}-`);
+    const doc = (edited: string) => [para(1, 'a'), para(2, 'b'), edited, para(4, 'd')].join('\n\n');
+    await run('emb_edit', [article(1, null, doc(para(3, 'c')))], { text_splitter: { chunk_size: 50, chunk_overlap: 0 } });
+    const first = await chunks('emb_edit');
+    expect(first.map((x) => x.chunk)).toEqual([para(1, 'a'), para(2, 'b'), para(3, 'c'), para(4, 'd')]);
+    const before = fake.requests.length;
+    const r = await run('emb_edit', [article(1, null, doc(para(3, 'e')))], { text_splitter: { chunk_size: 50, chunk_overlap: 0 } });
+    expect(r.code).toBe(0);
+    expect(fake.requests.slice(before).flatMap((q) => q.inputs)).toEqual([para(3, 'e')]);
+    const after = await chunks('emb_edit');
+    expect(after.map((x) => x.chunk)).toEqual([para(1, 'a'), para(2, 'b'), para(3, 'e'), para(4, 'd')]);
+    for (const i of [0, 1, 3]) expect(after[i].embedding).toEqual(first[i].embedding);
+    fakeVector(para(3, 'e'), DIMENSIONS).forEach((v, i) => expect(after[2].embedding[i]).toBeCloseTo(v, 6));
+    expect(JSON.parse(r.stderr.split('\n').find((l) => l.includes('chunks embedded'))!)).toMatchObject({ chunksEmbedded: 1, chunksWritten: 4, inputsSkipped: 3, apiCalls: 1 });
+    // another model is another vector space: nothing is reused
+    const mid = fake.requests.length;
+    await runTarget({
+      config: { ...db.config, default_target_schema: 'emb_edit', embeddings: embeddingsSettings(fake, { text_splitter: { chunk_size: 50, chunk_overlap: 0 } }, { model: 'other-model' }) },
+      input: singer(articleSchema(), article(1, null, doc(para(3, 'e')))),
+    });
+    expect(fake.requests.slice(mid).flatMap((q) => q.inputs)).toHaveLength(4);
+  });
+
+  it('sends a chunk text shared by rows once; a changed splitter splits the text again', async () => {
     const before = fake.requests.length;
     await run('emb_dedupe', [article(1, null, 'same words here'), article(2, null, 'same words here'), article(3, null, 'other')]);
     expect(fake.requests.slice(before).flatMap((q) => q.inputs).sort()).toEqual(['other', 'same words here']);
     expect((await chunks('emb_dedupe')).map((x) => x.id)).toEqual(['1', '2', '3']);
+    const hash = async () => (await db.query<{ h: string }>(`SELECT _sdc_content_hash AS h FROM emb_dedupe.articles_embeddings WHERE id = 1`))[0].h;
+    const old = await hash();
     const mid = fake.requests.length;
-    await run('emb_dedupe', [article(1, null, 'same words here')], { text_splitter: { chunk_size: 50, chunk_overlap: 10 } });
-    expect(fake.requests.length).toBe(mid + 1);
+    const r = await run('emb_dedupe', [article(1, null, 'same words here'), article(3, null, 'other but longer now')], { text_splitter: { chunk_size: 10, chunk_overlap: 0 } });
+    expect(r.code).toBe(0);
+    expect(fake.requests.slice(mid).flatMap((q) => q.inputs).sort()).toEqual(['here', 'longer', 'now', 'other but', 'same words']);
+    expect(await hash()).not.toBe(old);
+    expect((await chunks('emb_dedupe')).filter((x) => x.id === '1').map((x) => x.chunk)).toEqual(['same words', 'here']);
   });
 
   it('removes the chunks of rows deleted through _sdc_deleted_at with hard_delete', async () => {

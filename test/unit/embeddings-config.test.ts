@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkStreamEmbedding, contentHash, resolveEmbeddings } from '../../src/enrich/embeddings-config.js';
+import { checkStreamEmbedding, contentHash, resolveEmbeddings, vectorSpace } from '../../src/enrich/embeddings-config.js';
 import { groupRows, planRow } from '../../src/enrich/row-plan.js';
 import type { ColumnSpec } from '../../src/schema/columns.js';
 
@@ -82,6 +82,9 @@ describe('contentHash', () => {
     expect(contentHash('text', { ...s, dimensions: 5 })).not.toBe(h);
     expect(contentHash('text', { ...s, chunkSize: 21 })).not.toBe(h);
     expect(contentHash('text', { ...s, chunkOverlap: 4 })).not.toBe(h);
+    // the vector space (model, dimensions) leads the hash, so stored vectors are reused only within it
+    expect(contentHash('other', { ...s, chunkSize: 99 }).startsWith(vectorSpace(s) + ':')).toBe(true);
+    expect(vectorSpace({ ...s, model: 'n' })).not.toBe(vectorSpace(s));
   });
 });
 
@@ -89,7 +92,7 @@ describe('planRow', () => {
   it('skips a row whose text hashes as stored, embeds a new or changed one, removes a gone or emptied one', () => {
     const hash = contentHash('Title\nbody text', s);
     expect(planRow({ present: true, texts: ['Title', 'body text'], storedHash: hash, storedChunks: 2 }, s)).toEqual({ kind: 'unchanged', chunks: 2 });
-    expect(planRow({ present: true, texts: ['Title', 'body text'], storedHash: null, storedChunks: 0 }, s)).toEqual({ kind: 'replace', chunks: ['Title\nbody text'], hash });
+    expect(planRow({ present: true, texts: ['Title', 'body text'], storedHash: null, storedChunks: 0 }, s)).toEqual({ kind: 'replace', chunks: ['Title\nbody text'], hash, stored: 0 });
     expect(planRow({ present: true, texts: ['Title', 'new body'], storedHash: hash, storedChunks: 2 }, s).kind).toBe('replace');
     expect(planRow({ present: false, texts: [null, null], storedHash: hash, storedChunks: 2 }, s)).toEqual({ kind: 'delete' });
     expect(planRow({ present: false, texts: [null, null], storedHash: null, storedChunks: 0 }, s)).toEqual({ kind: 'none' });

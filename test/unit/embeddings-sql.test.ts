@@ -6,6 +6,7 @@ import {
   buildEmbeddingsIndexSql,
   buildInsertChunksSql,
   buildReadRowsSql,
+  buildReadStoredChunksSql,
   buildUpdateMetadataSql,
   embeddingType,
   vectorLiteral,
@@ -61,6 +62,9 @@ describe('chunk statements', () => {
     expect(buildUpdateMetadataSql(src, emb, keys, ['author', 'tag'])).toBe(
       'UPDATE "s"."articles_emb" e SET "author" = t."author", "tag" = t."tag" FROM unnest($1::text[]) AS b(k0) JOIN "s"."articles" t ON t."id" = CAST(b.k0 AS bigint) WHERE e."id" = t."id" AND ROW(e."author", e."tag") IS DISTINCT FROM ROW(t."author", t."tag")',
     );
+    expect(buildReadStoredChunksSql(emb, two)).toBe(
+      'SELECT e."chunk" AS chunk, e."embedding"::text AS embedding FROM "s"."articles_emb" e, unnest($1::text[], $2::text[]) AS b(k0, k1) WHERE e."tenant" = CAST(b.k0 AS text) AND e."id" = CAST(b.k1 AS bigint) AND starts_with(e."_sdc_content_hash", $3 || \':\')',
+    );
     expect(buildDeleteOrphanChunksSql(src, emb, two)).toBe('DELETE FROM "s"."articles_emb" e WHERE NOT EXISTS (SELECT 1 FROM "s"."articles" t WHERE t."tenant" = e."tenant" AND t."id" = e."id")');
   });
 
@@ -75,6 +79,7 @@ describe('chunk statements', () => {
       buildInsertChunksSql(t, t, k, [`${name}m`], 'real[]'),
       buildUpdateMetadataSql(t, t, k, [`${name}m`])!,
       buildDeleteOrphanChunksSql(t, t, k),
+      buildReadStoredChunksSql(t, k),
     ]) {
       const pieces = lexSql(sql);
       expect(pieces.identifiers).toContain(name);
