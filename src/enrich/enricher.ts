@@ -84,10 +84,6 @@ export class Enricher {
     this.batcher = batcher;
   }
 
-  configured(stream: string): boolean {
-    return this.s.tables.has(stream);
-  }
-
   /** Configured streams, to warn about those that sent no SCHEMA. */
   get configuredStreams(): string[] {
     return [...this.s.tables.keys()];

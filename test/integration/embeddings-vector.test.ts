@@ -23,7 +23,7 @@ const run = (schema: string, messages: unknown[], over: Record<string, unknown> 
 const indexes = (schema: string) => db.query<{ indexdef: string }>(`SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename = 'articles_embeddings' AND indexname <> 'articles_embeddings_pkey'`, [schema]);
 const literal = (v: number[]) => `[${v.join(',')}]`;
 
-it.runIf(required && !available)('pgvector is installed on the server (TEST_REQUIRE_PGVECTOR=1)', () => {
+it.runIf(required && !available)('the server has pgvector when TEST_REQUIRE_PGVECTOR=1 (CI\'s PostgreSQL 15 run; skipped where not required or present)', () => {
   expect.fail('the server has no vector extension: run ../shared/scripts/install-pgvector.sh');
 });
 
