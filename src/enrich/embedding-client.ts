@@ -108,6 +108,9 @@ export class EmbeddingClient {
           ExitCode.usage,
         );
       }
+      for (let i = 0; i < v.length; i++) {
+        if (!Number.isFinite(v[i])) throw new TargetError(`the embeddings API at ${this.s.baseUrl} returned a vector holding ${v[i]} for model "${this.s.model}"; check the model`, ExitCode.unavailable);
+      }
       out[at] = v;
     });
     return out as Float32Array[] | number[][];

@@ -18,7 +18,7 @@ import {
 } from '../sql/embeddings.js';
 import { readCsvFields } from './csv-fields.js';
 import { EmbeddingClient, RejectedInputError } from './embedding-client.js';
-import { checkStreamEmbedding, vectorSpace, type EmbeddingsSettings, type EmbeddingsTableConfig } from './embeddings-config.js';
+import { checkStreamEmbedding, vectorSpace, type EmbeddingsSettings, type EmbeddingsTableConfig, type StreamEmbeddingShape } from './embeddings-config.js';
 import { ensureEmbeddingsTable, ensureVectorExtension, type TransactionRunner } from './embeddings-table.js';
 import { planRequests } from './request-plan.js';
 import { groupRows, planRow, type RowAction } from './row-plan.js';
@@ -36,6 +36,9 @@ interface StreamEmbedding {
   /** Enrich jobs of the stream run here, in batch order; the watermark counts them as uncommitted. */
   lane: Lane;
 }
+
+/** What the checks need to know of a stream. */
+type StreamShape = { name: string; keys: string[]; merge: Batch['merge']; method: string; columns: readonly ColumnSpec[] };
 
 /** What the run summary says about embeddings. */
 export interface EnrichCounts {
@@ -93,16 +96,25 @@ export class Enricher {
     return [...this.streams.keys()];
   }
 
-  /**
-   * SCHEMA time: checks the stream's embeddings config against its schema (every problem in
-   * one config error, exit 64), then creates the extension, table and index as needed.
-   */
-  async prepare(stream: { name: string; keys: string[]; merge: Batch['merge']; method: string; table: TableName; columns: ReadonlyArray<ColumnSpec & { actualType: string }> }): Promise<void> {
+  /** SCHEMA time, before any table is touched: the stream's embeddings config against its schema, every problem in one config error (exit 64). */
+  check(stream: StreamShape): void {
+    this.shapeOf(stream);
+  }
+
+  private shapeOf(stream: StreamShape): { spec: EmbeddingsTableConfig; shape: StreamEmbeddingShape } | undefined {
     const spec = this.s.tables.get(stream.name);
-    if (!spec) return;
+    if (!spec) return undefined;
     const checked = checkStreamEmbedding(spec, stream);
     if (!checked.shape) throw new ConfigError(`invalid config: ${checked.problems.join('; ')}`);
-    const { keyColumns, embedColumns, metadataColumns } = checked.shape;
+    return { spec, shape: checked.shape };
+  }
+
+  /** SCHEMA time, once the stream's table is synced: creates the extension, table and index as needed. */
+  async prepare(stream: Omit<StreamShape, 'columns'> & { table: TableName; columns: ReadonlyArray<ColumnSpec & { actualType: string }> }): Promise<void> {
+    const found = this.shapeOf(stream);
+    if (!found) return;
+    const { spec } = found;
+    const { keyColumns, embedColumns, metadataColumns } = found.shape;
     const typeOf = (name: string) => stream.columns.find((c) => c.name === name)!.actualType;
     if (this.s.columnType === 'vector') this.vectorSchema ??= await ensureVectorExtension(this.tx, stream.name);
     const target = { schema: stream.table.schema, table: spec.target_table };

@@ -20,6 +20,8 @@ export async function onSchema(r: RouteContext, message: SchemaMessage, line: nu
   const plan = planStream(r.config, message, line);
   if (r.config.validate_records) checkSchema(message, line);
   if (plan.notice && !existing) r.log.warn({ stream }, plan.notice);
+  const shape = { name: stream, keys: plan.keys, merge: plan.merge, method: plan.method };
+  r.enricher?.check({ ...shape, columns: plan.columns });
   if (existing) {
     r.log.info({ stream, line }, 'Schema has changed for stream; draining its buffer before evolving the table');
     r.batcher.flush(existing);
@@ -30,7 +32,7 @@ export async function onSchema(r: RouteContext, message: SchemaMessage, line: nu
   const sink = await buildSink(r, plan, message, schemaKey, table, existing);
   r.streams.set(stream, sink);
   r.batcher.register(sink);
-  await r.enricher?.prepare({ name: stream, keys: plan.keys, merge: plan.merge, method: plan.method, table: plan.table, columns: sink.pipeline.columns });
+  await r.enricher?.prepare({ ...shape, table: plan.table, columns: sink.pipeline.columns });
   r.announce(sink);
 }
 

@@ -83,6 +83,12 @@ describe('embeddings API failures', () => {
     }
   });
 
+  it('a base_url without the API (HTTP 404) is a config error (exit 64) naming model and base_url', async () => {
+    const r = await run('err_404', [article(1, 't', 'body')], {}, { base_url: fake.baseUrl.replace(/\/v1$/, '') });
+    expect(r.code).toBe(64);
+    expect(errorLine(r.stderr)[0]).toMatch(/answered HTTP 404 for model "text-embedding-3-small" .*check embeddings.openai.model and base_url \(it ends in \/v1 for most servers\)$/);
+  });
+
   it('vectors of another length than dimensions are a config error (exit 64)', async () => {
     fake.forceDimensions = 5;
     try {
@@ -105,7 +111,8 @@ describe('embeddings config errors', () => {
     expect(line[0]).toContain('embed column "missing" is not a property');
     expect(line[0]).toContain('metadata column "nope" is not a property');
     expect(line[0]).toContain('metadata column "chunk_index" is not a property');
-    expect(await db.query(`SELECT 1 FROM pg_tables WHERE schemaname = 'cfg_schema' AND tablename = 'e'`)).toEqual([]);
+    // checked before the stream's table is touched
+    expect(await db.query(`SELECT 1 FROM pg_tables WHERE schemaname = 'cfg_schema'`)).toEqual([]);
   });
 
   it('a stream without key_properties is refused', async () => {
