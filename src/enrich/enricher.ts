@@ -118,6 +118,7 @@ export class Enricher {
     const typeOf = (name: string) => stream.columns.find((c) => c.name === name)!.actualType;
     if (this.s.columnType === 'vector') this.vectorSchema ??= await ensureVectorExtension(this.tx, stream.name);
     const target = { schema: stream.table.schema, table: spec.target_table };
+    if (target.table === stream.table.table) throw new ConfigError(`invalid config: embeddings for stream "${stream.name}": target_table "${spec.target_table}" is the stream's own table; name another table`);
     const keys = keyColumns.map((name) => ({ name, pgType: typeOf(name) }));
     const metadata = metadataColumns.map((name) => ({ name, pgType: typeOf(name) }));
     await ensureEmbeddingsTable(this.tx, this.log, this.s, stream.name, target, keys, metadata, this.vectorSchema);
