@@ -183,6 +183,9 @@ export interface TargetPostgresConfig {
    * Embeddings: text columns of chosen streams are chunked and embedded through an OpenAI-compatible API into pgvector tables after each batch commits; state waits for them. {"openai": {"api_key", "model", "dimensions", "base_url", "max_inputs_per_request", "max_concurrent_requests", "timeout_ms", "max_retries"}, "text_splitter": {"chunk_size", "chunk_overlap"}, "tables": [{"stream", "target_table", "embed_columns", "metadata_columns"}], "column_type": "vector" | "real[]", "index": "hnsw" | "ivfflat" | "none"}. openai.api_key is a secret (falls back to OPENAI_API_KEY, never logged). openai.dimensions is required and checked against the vectors the API returns. Each embeddings table lives in its stream's schema: the stream's key columns, chunk_index, chunk, embedding, _sdc_content_hash and the metadata columns, primary key (keys, chunk_index). A row whose text is unchanged (same content hash, model, dimensions and splitter) is never sent again; a changed row's chunks are replaced in one transaction; deleted rows lose their chunks. See the README section Embeddings.
    */
   embeddings?: {
+    /**
+     * The OpenAI-compatible embeddings API: key, model, dimensions, base URL, request batching, concurrency and retries.
+     */
     openai: {
       /**
        * API key, sent as a bearer token. Falls back to OPENAI_API_KEY. A local server (Ollama, vLLM, LM Studio) that needs none accepts any value.
@@ -229,6 +232,9 @@ export interface TargetPostgresConfig {
        */
       max_retries?: number;
     };
+    /**
+     * The recursive character splitter: paragraphs, then lines, words and characters.
+     */
     text_splitter?: {
       /**
        * Most characters in one chunk.
@@ -248,6 +254,8 @@ export interface TargetPostgresConfig {
      */
     index?: 'hnsw' | 'ivfflat' | 'none';
     /**
+     * One entry per embedded stream.
+     *
      * @minItems 1
      */
     tables: [

@@ -148,4 +148,16 @@ describe('embeddings config errors', () => {
       ]);
     }
   });
+
+  it('--about documents every embeddings setting and marks the nested api_key secret', async () => {
+    const r = await runTarget({ args: ['--about', '--format', 'json'] });
+    expect(r.code).toBe(0);
+    const e = JSON.parse(r.stdout.join('\n')).settings.properties.embeddings;
+    expect(e.properties.openai.properties.api_key).toMatchObject({ type: 'string', secret: true, writeOnly: true });
+    expect(JSON.stringify(e)).not.toContain('x-secret');
+    const described = (o: { properties?: Record<string, { description?: string; properties?: unknown; items?: unknown }> }): string[] =>
+      Object.entries(o.properties ?? {}).flatMap(([k, v]) => [...(v.description ? [] : [k]), ...described(v as never), ...(v.items ? described(v.items as never) : [])]);
+    expect(described(e)).toEqual([]);
+    expect(Object.keys(e.properties.openai.properties)).toEqual(['api_key', 'model', 'dimensions', 'send_dimensions', 'base_url', 'encoding_format', 'max_inputs_per_request', 'max_tokens_per_request', 'max_concurrent_requests', 'timeout_ms', 'max_retries']);
+  });
 });

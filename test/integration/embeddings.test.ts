@@ -3,7 +3,7 @@ import { useTestDatabase } from '../helpers/db.js';
 import { API_KEY, DIMENSIONS, article, articleSchema, embeddingsSettings, words } from '../helpers/embeddings.js';
 import { fakeVector, startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.js';
 import { runTarget } from '../helpers/run-target.js';
-import { activateVersion, rec, singer, state } from '../helpers/singer.js';
+import { activateVersion, rec, schemaMsg, singer, state } from '../helpers/singer.js';
 
 /**
  * Embeddings end to end with column_type real[] (any PostgreSQL, the embedded 18 included):
@@ -164,5 +164,26 @@ describe('embeddings (real[])', () => {
     });
     expect(r2.code).toBe(0);
     expect(await db.query(`SELECT id, chunk, author, tag FROM emb_many.articles_embeddings WHERE id = 1`)).toEqual([{ id: '1', chunk: 'body 0', author: 'z', tag: 'news' }]);
+  });
+
+  it('a composite key of text and date-time, hostile names and text: keys keep their types, updates and deletes find their rows', async () => {
+    const props = { 'Ten"ant': { type: 'string' }, at: { type: 'string', format: 'date-time' }, 'bo dy': { type: ['string', 'null'] } };
+    const tables = [{ stream: 'docs', target_table: 'docs "emb"', embed_columns: ['bo dy'] }];
+    const go = (...m: unknown[]) =>
+      runTarget({ config: { ...db.config, default_target_schema: 'emb_ck', hard_delete: true, embeddings: embeddingsSettings(fake, { tables }) }, input: singer(schemaMsg('docs', props, ['Ten"ant', 'at']), ...m) });
+    const doc = (tenant: string, at: string, body: string, extra: Record<string, unknown> = {}) => rec('docs', { 'Ten"ant': tenant, at, 'bo dy': body, ...extra });
+    const hostile = `o'neil, "x"`;
+    expect((await go(doc(hostile, '2024-01-01T10:00:00+02:00', 'first, "quoted"\nline'), doc('b', '2024-01-01T08:00:00Z', 'second'))).code).toBe(0);
+    const table = `emb_ck."docs ""emb"""`;
+    const rows = () => db.query<{ tenant: string; at: Date; chunk: string }>(`SELECT "Ten""ant" AS tenant, at, chunk FROM ${table} ORDER BY 1, 2, chunk_index`);
+    expect(await db.query(`SELECT format_type(atttypid, atttypmod) AS t FROM pg_attribute WHERE attrelid = $1::regclass AND attname = 'at'`, [table])).toEqual([{ t: 'timestamp with time zone' }]);
+    expect((await rows()).map((r) => [r.tenant, r.at.toISOString(), r.chunk])).toEqual([
+      ['b', '2024-01-01T08:00:00.000Z', 'second'],
+      [hostile, '2024-01-01T08:00:00.000Z', 'first, "quoted"\nline'],
+    ]);
+    // the same instant written with another offset is the same key
+    const r = await go(doc(hostile, '2024-01-01T08:00:00Z', 'changed'), doc('b', '2024-01-01T08:00:00Z', 'second', { _sdc_deleted_at: '2024-02-01T00:00:00Z' }));
+    expect(r.code).toBe(0);
+    expect((await rows()).map((x) => [x.tenant, x.chunk])).toEqual([[hostile, 'changed']]);
   });
 });
