@@ -3,7 +3,7 @@ import { ConfigError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { TableName } from '../schema/names.js';
 import { shortHash, truncateUtf8 } from '../schema/names.js';
-import { COLUMN_TYPE_SQL, buildAddColumnSql, buildCreateSchemaSql, type ColumnDef } from '../sql/ddl.js';
+import { COLUMN_TYPE_SQL, buildAddColumnSql, buildAlterColumnTypeSql, buildCreateSchemaSql, usingExpression, type ColumnDef } from '../sql/ddl.js';
 import { DDL_LOCK_SQL } from '../sql/dialect.js';
 import {
   CREATE_VECTOR_EXTENSION_SQL,
@@ -77,6 +77,14 @@ export async function ensureEmbeddingsTable(
     await c.query(buildCreateSchemaSql(target.schema));
     await c.query(buildCreateEmbeddingsTableSql(target.schema, target.table, keys, metadata, want));
     for (const m of metadata) await c.query(buildAddColumnSql(target.schema, target.table, m));
+    // the stream's columns may have widened since (integer to bigint, a scalar to text or jsonb): follow them
+    for (const col of [...keys, ...metadata]) {
+      const type = (await c.query<{ type: string }>(COLUMN_TYPE_SQL, [qualified(target.schema, target.table), col.name])).rows[0]?.type;
+      if (type !== undefined && type !== col.pgType) {
+        await c.query(buildAlterColumnTypeSql(target.schema, target.table, col.name, col.pgType, usingExpression(col.name, col.pgType, col.pgType === 'jsonb' ? 'to_jsonb' : 'cast')));
+        log.info({ stream, table: label, column: col.name, from: type, to: col.pgType }, 'embeddings table column follows the stream table\'s type');
+      }
+    }
     const actual = (await c.query<{ type: string }>(COLUMN_TYPE_SQL, [qualified(target.schema, target.table), 'embedding'])).rows[0]?.type;
     const expected = s.columnType === 'real[]' ? 'real[]' : `vector(${s.dimensions})`;
     if (actual?.replace(/^.*\./, '') !== expected) {

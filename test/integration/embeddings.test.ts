@@ -186,4 +186,22 @@ describe('embeddings (real[])', () => {
     expect(r.code).toBe(0);
     expect((await rows()).map((x) => [x.tenant, x.chunk])).toEqual([[hostile, 'changed']]);
   });
+
+  it('a key column the stream widens (smallint to bigint) widens in the embeddings table too', async () => {
+    const schema = (t: string) => ({ ...articleSchema(), schema: { type: 'object', properties: { ...articleSchema().schema.properties, id: { type: 'integer', ...(t === 'small' ? { minimum: 0, maximum: 1000 } : {}) } } } });
+    const go = (s: unknown, ...m: unknown[]) => runTarget({ config: { ...db.config, default_target_schema: 'emb_widen', embeddings: embeddingsSettings(fake) }, input: singer(s, ...m) });
+    expect((await go(schema('small'), article(1, 't', 'small key'))).code).toBe(0);
+    const type = async (t: string) => (await db.query<{ t: string }>(`SELECT format_type(atttypid, atttypmod) AS t FROM pg_attribute WHERE attrelid = $1::regclass AND attname = 'id'`, [t]))[0].t;
+    expect(await type('emb_widen.articles_embeddings')).toBe('smallint');
+    // a wider schema widens the stream's key column
+    const r = await go(schema('large'), article(2 ** 40, 't', 'large key'));
+    expect(r.code).toBe(0);
+    expect(await type('emb_widen.articles')).toBe('bigint');
+    expect(r.stderr).toContain('follows the stream table');
+    expect(await type('emb_widen.articles_embeddings')).toBe('bigint');
+    expect((await chunks('emb_widen')).map((x) => [x.id, x.chunk])).toEqual([
+      ['1', 't\nsmall key'],
+      [String(2 ** 40), 't\nlarge key'],
+    ]);
+  });
 });
