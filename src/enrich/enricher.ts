@@ -13,6 +13,7 @@ import {
   buildReadStoredChunksSql,
   buildUpdateMetadataSql,
   embeddingType,
+  NO_JIT_SQL,
   vectorLiteral,
   type KeyColumn,
 } from '../sql/embeddings.js';
@@ -175,7 +176,10 @@ export class Enricher {
   private async embedRows(se: StreamEmbedding, source: TableName, keys: Array<Array<string | null>>): Promise<void> {
     const ctx = { stream: se.spec.stream, table: label(se.target) };
     const keyArrays = se.keys.map((_, i) => keys.map((k) => k[i]));
-    const read = await this.tx('read rows to embed', ctx, (c) => c.query(buildReadRowsSql(source, se.target, se.keys, se.embedColumns), keyArrays));
+    const read = await this.tx('read rows to embed', ctx, async (c) => {
+      await c.query(NO_JIT_SQL);
+      return c.query(buildReadRowsSql(source, se.target, se.keys, se.embedColumns), keyArrays);
+    });
     const replace: Replace[] = [];
     const remove: Array<Array<string | null>> = [];
     for (const r of read.rows as Array<Record<string, unknown>>) {
@@ -194,23 +198,31 @@ export class Enricher {
     const metadataSql = buildUpdateMetadataSql(source, se.target, se.keys, se.metadataColumns);
     if (remove.length || metadataSql) {
       await this.tx('update chunks', ctx, async (c) => {
+        await c.query(NO_JIT_SQL);
         if (remove.length) await c.query(buildDeleteChunksSql(se.target, se.keys), se.keys.map((_, i) => remove.map((k) => k[i])));
         if (metadataSql) await c.query(metadataSql, keyArrays);
       });
       this.counts.rowsRemoved += remove.length;
     }
-    for (const group of groupRows(replace, Math.max(this.s.maxInputs * this.s.maxConcurrent, 64))) await this.replaceRows(se, source, group);
+    // a group's chunks are written while the next group is embedded
+    let writing: Promise<void> | undefined;
+    for (const group of groupRows(replace, Math.max(this.s.maxInputs * this.s.maxConcurrent, 64))) {
+      const embedded = await this.embedGroup(se, group);
+      await writing;
+      writing = this.writeGroup(se, source, group, embedded);
+      writing.catch(() => undefined); // awaited below or at the next group; a failure before then is the run's first
+    }
+    await writing;
   }
 
   /**
-   * Embeds a group of rows' chunks, then replaces their chunks in one transaction. A chunk
-   * whose text is already stored for one of the rows (an edited document keeps most of its
-   * paragraphs) keeps its vector, and identical texts are sent once.
+   * The vectors of a group of rows' chunks, as literals by chunk text. A chunk whose text is
+   * already stored for one of the rows (an edited document keeps most of its paragraphs) keeps
+   * its vector, and identical texts are sent once.
    */
-  private async replaceRows(se: StreamEmbedding, source: TableName, rows: Replace[]): Promise<void> {
-    const ctx = { stream: se.spec.stream, table: label(se.target) };
+  private async embedGroup(se: StreamEmbedding, rows: Replace[]): Promise<{ vectors: Map<string, string>; sent: number }> {
     const known = await this.storedVectors(se, rows);
-    const unique = new Map<string, number>();
+    const unique = new Set<string>();
     const owners: Array<{ row: Replace; chunk: number }> = [];
     const texts: string[] = [];
     const literals: string[] = [];
@@ -218,7 +230,7 @@ export class Enricher {
     for (const row of rows) {
       row.chunks.forEach((text, chunk) => {
         if (unique.has(text)) return;
-        unique.set(text, texts.length);
+        unique.add(text);
         texts.push(text);
         owners.push({ row, chunk });
         const stored = known.get(text);
@@ -235,6 +247,11 @@ export class Enricher {
     ).map((r) => r.map((j) => missing[j]));
     await Promise.all(requests.map((idx) => this.embedLocating(se, idx, texts, owners, literals)));
     this.counts.inputsSkipped += reused;
+    return { vectors: new Map(texts.map((t, i) => [t, literals[i]])), sent: missing.length };
+  }
+
+  /** Replaces the group's rows' chunks in one transaction. */
+  private async writeGroup(se: StreamEmbedding, source: TableName, rows: Replace[], embedded: { vectors: Map<string, string>; sent: number }): Promise<void> {
     const cols: unknown[][] = [...se.keys.map(() => [] as unknown[]), [], [], [], []];
     const k = se.keys.length;
     for (const row of rows) {
@@ -242,16 +259,17 @@ export class Enricher {
         for (let i = 0; i < k; i++) cols[i].push(row.key[i]);
         cols[k].push(chunk);
         cols[k + 1].push(text);
-        cols[k + 2].push(literals[unique.get(text)!]);
+        cols[k + 2].push(embedded.vectors.get(text)!);
         cols[k + 3].push(row.hash);
       });
     }
-    await this.tx('write embeddings', ctx, async (c) => {
+    await this.tx('write embeddings', { stream: se.spec.stream, table: label(se.target) }, async (c) => {
+      await c.query(NO_JIT_SQL);
       await c.query(buildDeleteChunksSql(se.target, se.keys), se.keys.map((_, i) => rows.map((r) => r.key[i])));
       await c.query(buildInsertChunksSql(source, se.target, se.keys, se.metadataColumns, se.embedding), cols);
     });
     this.counts.rowsEmbedded += rows.length;
-    this.counts.chunksEmbedded += missing.length;
+    this.counts.chunksEmbedded += embedded.sent;
     this.counts.chunksWritten += cols[k].length;
   }
 
@@ -261,7 +279,10 @@ export class Enricher {
     const changed = rows.filter((r) => r.stored > 0);
     if (changed.length === 0) return known;
     const params: unknown[] = [...se.keys.map((_, i) => changed.map((r) => r.key[i])), vectorSpace(this.s)];
-    const stored = await this.tx('read stored chunks', { stream: se.spec.stream, table: label(se.target) }, (c) => c.query<{ chunk: string; embedding: string }>(buildReadStoredChunksSql(se.target, se.keys), params));
+    const stored = await this.tx('read stored chunks', { stream: se.spec.stream, table: label(se.target) }, async (c) => {
+      await c.query(NO_JIT_SQL);
+      return c.query<{ chunk: string; embedding: string }>(buildReadStoredChunksSql(se.target, se.keys), params);
+    });
     for (const r of stored.rows) known.set(r.chunk, r.embedding);
     return known;
   }

@@ -70,11 +70,15 @@ describe('embeddings API failures', () => {
     expect(await count('err_env')).toBe(1);
   });
 
-  it('a 400 for one input names stream, key and chunk (exit 65); the rows before it keep their chunks', async () => {
+  it('a 400 for one input is narrowed down to it and names stream, key and chunk (exit 65); no state passes it', async () => {
     fake.rejectInput((t) => t.includes('POISON'));
     try {
-      const r = await run('err_400', [article(1, 'fine', 'ok'), article(2, 'fine', 'also fine'), article(7, 'x', 'a b c POISON d')]);
+      const before = fake.requests.length;
+      const r = await run('err_400', [article(1, 'fine', 'ok'), article(2, 'fine', 'also fine'), article(7, 'x', 'a b c POISON d'), state({ s: 1 })]);
       expect(r.code).toBe(65);
+      expect(r.stdout).toEqual([]);
+      // the request of three inputs, then its halves: the two good ones, and the one at fault alone
+      expect(fake.requests.slice(before).map((q) => q.inputs.length)).toEqual([3, 2, 1]);
       expect(errorLine(r.stderr)).toEqual([
         `target-postgres: error: stream "articles", key {"id":"7"}, chunk 0 (16 characters): the embeddings API at ${fake.baseUrl} rejected the input (HTTP 400: This model's maximum context length is 8192 tokens; input 0 is too long.); fix the row's text or lower embeddings.text_splitter.chunk_size`,
       ]);
