@@ -97,7 +97,7 @@ export function checkStreamEmbedding(
   const problems: string[] = [];
   const where = `embeddings for stream "${spec.stream}"`;
   if (stream.keys.length === 0) problems.push(`${where}: the stream has no key_properties, which embeddings need to tie chunks to rows; set stream_overrides.${spec.stream}.key_properties`);
-  else if (stream.merge !== 'upsert') problems.push(`${where}: load_method ${stream.method} is not supported (embeddings follow one current row per key: use upsert or overwrite)`);
+  else if (stream.merge === 'append') problems.push(`${where}: load_method ${stream.method} is not supported (embeddings follow one current row per key: use upsert, overwrite or history)`);
   const lookup = (prop: string, what: string): string | undefined => {
     const col = columnOfProperty(stream.columns, prop);
     if (col === undefined) problems.push(`${where}: ${what} "${prop}" is not a property of the stream's schema (nested objects that flattening splits cannot be used)`);

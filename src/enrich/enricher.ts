@@ -16,8 +16,10 @@ import {
   NO_JIT_SQL,
   vectorLiteral,
   type KeyColumn,
+  type SourceTable,
 } from '../sql/embeddings.js';
 import { readCsvFields } from './csv-fields.js';
+import { HISTORY_COLUMNS } from '../load/strategies/index.js';
 import { EmbeddingClient, RejectedInputError } from './embedding-client.js';
 import { checkStreamEmbedding, vectorSpace, type EmbeddingsSettings, type EmbeddingsTableConfig, type StreamEmbeddingShape } from './embeddings-config.js';
 import { ensureEmbeddingsTable, ensureVectorExtension, type TransactionRunner } from './embeddings-table.js';
@@ -34,6 +36,8 @@ interface StreamEmbedding {
   embedColumns: string[];
   metadataColumns: string[];
   embedding: string;
+  /** history: the column that marks each key's current row, the one embedded. */
+  current?: string;
   /** Enrich jobs of the stream run here, in batch order; the watermark counts them as uncommitted. */
   lane: Lane;
 }
@@ -56,6 +60,9 @@ export interface EnrichCounts {
   rowsUnchanged: number;
   rowsRemoved: number;
 }
+
+/** The history column that marks a key's current version. */
+const HISTORY_CURRENT = HISTORY_COLUMNS.find((c) => c.name === '_sdc_is_current')!.name;
 
 /** Keys read back per query. */
 const READ_SLICE = 5000;
@@ -134,6 +141,7 @@ export class Enricher {
       embedColumns,
       metadataColumns,
       embedding: embeddingType(this.s.columnType, this.s.dimensions, this.vectorSchema),
+      current: stream.merge === 'history' ? HISTORY_CURRENT : undefined,
       lane,
     });
   }
@@ -151,7 +159,7 @@ export class Enricher {
     const se = this.streams.get(stream);
     if (!se) return;
     this.batcher!.lanes.enqueue(se.lane, seq, 0, async () => {
-      const n = await this.tx('delete orphan chunks', { stream, table: label(se.target) }, async (c) => (await c.query(buildDeleteOrphanChunksSql(source, se.target, se.keys))).rowCount ?? 0);
+      const n = await this.tx('delete orphan chunks', { stream, table: label(se.target) }, async (c) => (await c.query(buildDeleteOrphanChunksSql({ ...source, current: se.current }, se.target, se.keys))).rowCount ?? 0);
       if (n) this.log.info({ stream, table: label(se.target), chunks: n }, 'deleted the chunks of rows no longer in the stream\'s table');
     });
   }
@@ -169,11 +177,19 @@ export class Enricher {
   private async embedBatch(se: StreamEmbedding, batch: Batch): Promise<void> {
     const positions = se.keys.map((k) => batch.columns.indexOf(k.name));
     if (positions.some((p) => p < 0)) throw new Error(`internal: a key column of stream "${batch.stream}" is not among the batch's columns`);
-    const keys = readCsvFields(batch.chunks, positions);
-    for (let at = 0; at < keys.length; at += READ_SLICE) await this.embedRows(se, batch.table, keys.slice(at, at + READ_SLICE));
+    // a batch holds each key once, but for history, which keeps every version of a key
+    const seen = new Set<string>();
+    const keys = readCsvFields(batch.chunks, positions).filter((k) => {
+      const id = k.length === 1 ? String(k[0]) : JSON.stringify(k);
+      if (seen.has(id)) return false;
+      seen.add(id);
+      return true;
+    });
+    const source = { ...batch.table, current: se.current };
+    for (let at = 0; at < keys.length; at += READ_SLICE) await this.embedRows(se, source, keys.slice(at, at + READ_SLICE));
   }
 
-  private async embedRows(se: StreamEmbedding, source: TableName, keys: Array<Array<string | null>>): Promise<void> {
+  private async embedRows(se: StreamEmbedding, source: SourceTable, keys: Array<Array<string | null>>): Promise<void> {
     const ctx = { stream: se.spec.stream, table: label(se.target) };
     const keyArrays = se.keys.map((_, i) => keys.map((k) => k[i]));
     const read = await this.tx('read rows to embed', ctx, async (c) => {
@@ -251,7 +267,7 @@ export class Enricher {
   }
 
   /** Replaces the group's rows' chunks in one transaction. */
-  private async writeGroup(se: StreamEmbedding, source: TableName, rows: Replace[], embedded: { vectors: Map<string, string>; sent: number }): Promise<void> {
+  private async writeGroup(se: StreamEmbedding, source: SourceTable, rows: Replace[], embedded: { vectors: Map<string, string>; sent: number }): Promise<void> {
     const cols: unknown[][] = [...se.keys.map(() => [] as unknown[]), [], [], [], []];
     const k = se.keys.length;
     for (const row of rows) {

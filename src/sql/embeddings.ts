@@ -76,15 +76,30 @@ function keyMatch(alias: string, keys: readonly KeyColumn[]): string {
 }
 
 /**
+ * The stream's table and which of its rows count: all, or (history) only those whose
+ * `current` column is true: one per key.
+ */
+export interface SourceTable {
+  schema: string;
+  table: string;
+  current?: string;
+}
+
+/** ` AND t."current"` for a history table. */
+function currentOnly(source: SourceTable, alias = 't'): string {
+  return source.current ? ` AND ${alias}.${quoteIdent(source.current)}` : '';
+}
+
+/**
  * Per batch key, in order: whether the row exists, its embed columns as text, and the content
  * hash and chunk count stored for it.
  */
-export function buildReadRowsSql(source: { schema: string; table: string }, target: { schema: string; table: string }, keys: readonly KeyColumn[], embedColumns: readonly string[]): string {
+export function buildReadRowsSql(source: SourceTable, target: { schema: string; table: string }, keys: readonly KeyColumn[], embedColumns: readonly string[]): string {
   const texts = embedColumns.map((c, i) => `t.${quoteIdent(c)}::text AS e${i}`);
   return [
     `SELECT b.ord, t.${quoteIdent(keys[0].name)} IS NOT NULL AS present${texts.length ? ', ' + texts.join(', ') : ''}, h.hash, h.chunks`,
     `FROM ${unnestKeys(keys, [], true)}`,
-    `LEFT JOIN ${qualified(source.schema, source.table)} t ON ${keyMatch('t', keys)}`,
+    `LEFT JOIN ${qualified(source.schema, source.table)} t ON ${keyMatch('t', keys)}${currentOnly(source)}`,
     `LEFT JOIN LATERAL (SELECT max(e.${quoteIdent('_sdc_content_hash')}) AS hash, count(*)::int AS chunks FROM ${qualified(target.schema, target.table)} e WHERE ${keyMatch('e', keys)}) h ON true`,
     'ORDER BY b.ord',
   ].join(' ');
@@ -100,7 +115,7 @@ export function buildDeleteChunksSql(target: { schema: string; table: string }, 
  * metadata columns of their row, read from the stream's table; a row gone meanwhile gets none.
  */
 export function buildInsertChunksSql(
-  source: { schema: string; table: string },
+  source: SourceTable,
   target: { schema: string; table: string },
   keys: readonly KeyColumn[],
   metadata: readonly string[],
@@ -124,19 +139,19 @@ export function buildInsertChunksSql(
   return [
     `INSERT INTO ${qualified(target.schema, target.table)} (${cols.map(quoteIdent).join(', ')})`,
     `SELECT ${values.join(', ')} FROM ${unnestKeys(keys, extra)}`,
-    `JOIN ${qualified(source.schema, source.table)} t ON ${keyMatch('t', keys)}`,
+    `JOIN ${qualified(source.schema, source.table)} t ON ${keyMatch('t', keys)}${currentOnly(source)}`,
   ].join(' ');
 }
 
 /** Brings the metadata columns of the given keys' chunks in line with their rows (writing only those that differ). */
-export function buildUpdateMetadataSql(source: { schema: string; table: string }, target: { schema: string; table: string }, keys: readonly KeyColumn[], metadata: readonly string[]): string | undefined {
+export function buildUpdateMetadataSql(source: SourceTable, target: { schema: string; table: string }, keys: readonly KeyColumn[], metadata: readonly string[]): string | undefined {
   if (metadata.length === 0) return undefined;
   const set = metadata.map((m) => `${quoteIdent(m)} = t.${quoteIdent(m)}`).join(', ');
   const joinKeys = keys.map((k) => `e.${quoteIdent(k.name)} = t.${quoteIdent(k.name)}`).join(' AND ');
   const differs = `ROW(${metadata.map((m) => `e.${quoteIdent(m)}`).join(', ')}) IS DISTINCT FROM ROW(${metadata.map((m) => `t.${quoteIdent(m)}`).join(', ')})`;
   return [
     `UPDATE ${qualified(target.schema, target.table)} e SET ${set}`,
-    `FROM ${unnestKeys(keys)} JOIN ${qualified(source.schema, source.table)} t ON ${keyMatch('t', keys)}`,
+    `FROM ${unnestKeys(keys)} JOIN ${qualified(source.schema, source.table)} t ON ${keyMatch('t', keys)}${currentOnly(source)}`,
     `WHERE ${joinKeys} AND ${differs}`,
   ].join(' ');
 }
@@ -150,8 +165,8 @@ export function buildReadStoredChunksSql(target: { schema: string; table: string
 }
 
 /** Deletes the chunks whose row is no longer in the stream's table (after ACTIVATE_VERSION or an overwrite swap). */
-export function buildDeleteOrphanChunksSql(source: { schema: string; table: string }, target: { schema: string; table: string }, keys: readonly KeyColumn[]): string {
-  const match = keys.map((k) => `t.${quoteIdent(k.name)} = e.${quoteIdent(k.name)}`).join(' AND ');
+export function buildDeleteOrphanChunksSql(source: SourceTable, target: { schema: string; table: string }, keys: readonly KeyColumn[]): string {
+  const match = keys.map((k) => `t.${quoteIdent(k.name)} = e.${quoteIdent(k.name)}`).join(' AND ') + currentOnly(source);
   return `DELETE FROM ${qualified(target.schema, target.table)} e WHERE NOT EXISTS (SELECT 1 FROM ${qualified(source.schema, source.table)} t WHERE ${match})`;
 }
 

@@ -204,4 +204,20 @@ describe('embeddings (real[])', () => {
       [String(2 ** 40), 't\nlarge key'],
     ]);
   });
+
+  it('history: each key\'s current version is embedded; a new version replaces its chunks, a closed key loses them', async () => {
+    const cfg = { load_method: 'history' };
+    const r1 = await run('emb_hist', [article(1, 'a', 'version one'), article(2, 'b', 'stays'), article(1, 'a', 'version two')], {}, cfg);
+    expect(r1.code).toBe(0);
+    expect((await db.query('SELECT count(*)::int AS n FROM emb_hist.articles WHERE id = 1'))[0].n).toBe(2);
+    expect((await chunks('emb_hist')).map((x) => [x.id, x.chunk])).toEqual([
+      ['1', 'a\nversion two'],
+      ['2', 'b\nstays'],
+    ]);
+    const before = fake.requests.length;
+    const r2 = await run('emb_hist', [article(1, 'a', 'version three'), article(2, 'b', 'stays', 'ann', 'articles', { _sdc_deleted_at: '2024-05-01T00:00:00Z' })], {}, cfg);
+    expect(r2.code).toBe(0);
+    expect(fake.requests.slice(before).flatMap((q) => q.inputs)).toEqual(['a\nversion three']);
+    expect((await chunks('emb_hist')).map((x) => [x.id, x.chunk])).toEqual([['1', 'a\nversion three']]);
+  });
 });

@@ -63,10 +63,10 @@ describe('checkStreamEmbedding', () => {
     ]);
   });
 
-  it('needs keys and one current row per key', () => {
+  it('needs keys and one current row per key (upsert, overwrite, history)', () => {
     const spec = { stream: 'a', target_table: 't', embed_columns: ['body'] } as Spec;
     expect(checkStreamEmbedding(spec, { keys: [], merge: 'append', method: 'append-only', columns }).problems[0]).toMatch(/no key_properties/);
-    expect(checkStreamEmbedding(spec, { keys: ['id'], merge: 'history', method: 'history', columns }).problems[0]).toMatch(/load_method history is not supported/);
+    expect(checkStreamEmbedding(spec, { keys: ['id'], merge: 'history', method: 'history', columns }).problems).toEqual([]);
     expect(checkStreamEmbedding(spec, { keys: ['id'], merge: 'append', method: 'append-only', columns }).problems[0]).toMatch(/load_method append-only/);
   });
 });

@@ -65,6 +65,12 @@ describe('chunk statements', () => {
     expect(buildReadStoredChunksSql(emb, two)).toBe(
       'SELECT e."chunk" AS chunk, e."embedding"::text AS embedding FROM "s"."articles_emb" e, unnest($1::text[], $2::text[]) AS b(k0, k1) WHERE e."tenant" = CAST(b.k0 AS text) AND e."id" = CAST(b.k1 AS bigint) AND starts_with(e."_sdc_content_hash", $3 || \':\')',
     );
+    // history: only each key's current version counts
+    const hist = { ...src, current: '_sdc_is_current' };
+    expect(buildReadRowsSql(hist, emb, keys, ['body'])).toContain('LEFT JOIN "s"."articles" t ON t."id" = CAST(b.k0 AS bigint) AND t."_sdc_is_current" LEFT JOIN LATERAL');
+    expect(buildInsertChunksSql(hist, emb, keys, [], 'real[]')).toMatch(/JOIN "s"."articles" t ON t."id" = CAST\(b.k0 AS bigint\) AND t."_sdc_is_current"$/);
+    expect(buildUpdateMetadataSql(hist, emb, keys, ['author'])).toContain('t."id" = CAST(b.k0 AS bigint) AND t."_sdc_is_current" WHERE');
+    expect(buildDeleteOrphanChunksSql(hist, emb, keys)).toBe('DELETE FROM "s"."articles_emb" e WHERE NOT EXISTS (SELECT 1 FROM "s"."articles" t WHERE t."id" = e."id" AND t."_sdc_is_current")');
     expect(buildDeleteOrphanChunksSql(src, emb, two)).toBe('DELETE FROM "s"."articles_emb" e WHERE NOT EXISTS (SELECT 1 FROM "s"."articles" t WHERE t."tenant" = e."tenant" AND t."id" = e."id")');
   });
 
