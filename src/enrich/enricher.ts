@@ -1,6 +1,6 @@
 import type { Batcher } from '../batch/batcher.js';
 import { newLane, type Lane } from '../batch/load-lanes.js';
-import { ConfigError, ExitCode, TargetError } from '../errors.js';
+import { ConfigError } from '../errors.js';
 import type { Batch } from '../load/batch.js';
 import type { Logger } from '../log.js';
 import type { ColumnSpec } from '../schema/columns.js';
@@ -14,17 +14,16 @@ import {
   buildUpdateMetadataSql,
   embeddingType,
   NO_JIT_SQL,
-  vectorLiteral,
   type KeyColumn,
   type SourceTable,
 } from '../sql/embeddings.js';
 import { readCsvFields } from './csv-fields.js';
 import { HISTORY_COLUMNS } from '../load/strategies/index.js';
-import { EmbeddingClient, RejectedInputError } from './embedding-client.js';
+import { EmbeddingClient } from './embedding-client.js';
+import { embedGroup, type EmbeddedGroup, type Replace } from './group-embedder.js';
 import { checkStreamEmbedding, vectorSpace, type EmbeddingsSettings, type EmbeddingsTableConfig, type StreamEmbeddingShape } from './embeddings-config.js';
 import { ensureEmbeddingsTable, ensureVectorExtension, type TransactionRunner } from './embeddings-table.js';
-import { planRequests } from './request-plan.js';
-import { groupRows, planRow, type RowAction } from './row-plan.js';
+import { groupRows, planRow } from './row-plan.js';
 
 /** One stream's embeddings table, as set up at SCHEMA time. */
 interface StreamEmbedding {
@@ -67,7 +66,6 @@ const HISTORY_CURRENT = HISTORY_COLUMNS.find((c) => c.name === '_sdc_is_current'
 /** Keys read back per query. */
 const READ_SLICE = 5000;
 
-type Replace = Extract<RowAction, { kind: 'replace' }> & { key: Array<string | null> };
 
 /**
  * Embeddings after commit (DESIGN.md enrich/): each committed batch of an embedded stream is
@@ -223,7 +221,8 @@ export class Enricher {
     // a group's chunks are written while the next group is embedded
     let writing: Promise<void> | undefined;
     for (const group of groupRows(replace, Math.max(this.s.maxInputs * this.s.maxConcurrent, 64))) {
-      const embedded = await this.embedGroup(se, group);
+      const embedded = await embedGroup(this.client, this.s, { stream: se.spec.stream, keyProperties: se.keyProperties }, group, await this.storedVectors(se, group));
+      this.counts.inputsSkipped += embedded.reused;
       await writing;
       writing = this.writeGroup(se, source, group, embedded);
       writing.catch(() => undefined); // awaited below or at the next group; a failure before then is the run's first
@@ -231,43 +230,8 @@ export class Enricher {
     await writing;
   }
 
-  /**
-   * The vectors of a group of rows' chunks, as literals by chunk text. A chunk whose text is
-   * already stored for one of the rows (an edited document keeps most of its paragraphs) keeps
-   * its vector, and identical texts are sent once.
-   */
-  private async embedGroup(se: StreamEmbedding, rows: Replace[]): Promise<{ vectors: Map<string, string>; sent: number }> {
-    const known = await this.storedVectors(se, rows);
-    const unique = new Set<string>();
-    const owners: Array<{ row: Replace; chunk: number }> = [];
-    const texts: string[] = [];
-    const literals: string[] = [];
-    let reused = 0;
-    for (const row of rows) {
-      row.chunks.forEach((text, chunk) => {
-        if (unique.has(text)) return;
-        unique.add(text);
-        texts.push(text);
-        owners.push({ row, chunk });
-        const stored = known.get(text);
-        if (stored !== undefined) {
-          literals.push(stored);
-          reused++;
-        } else literals.push('');
-      });
-    }
-    const missing = texts.map((_, i) => i).filter((i) => literals[i] === '');
-    const requests = planRequests(
-      missing.map((i) => texts[i]),
-      { maxInputs: this.s.maxInputs, maxTokens: this.s.maxTokens },
-    ).map((r) => r.map((j) => missing[j]));
-    await Promise.all(requests.map((idx) => this.embedLocating(se, idx, texts, owners, literals)));
-    this.counts.inputsSkipped += reused;
-    return { vectors: new Map(texts.map((t, i) => [t, literals[i]])), sent: missing.length };
-  }
-
   /** Replaces the group's rows' chunks in one transaction. */
-  private async writeGroup(se: StreamEmbedding, source: SourceTable, rows: Replace[], embedded: { vectors: Map<string, string>; sent: number }): Promise<void> {
+  private async writeGroup(se: StreamEmbedding, source: SourceTable, rows: Replace[], embedded: EmbeddedGroup): Promise<void> {
     const cols: unknown[][] = [...se.keys.map(() => [] as unknown[]), [], [], [], []];
     const k = se.keys.length;
     for (const row of rows) {
@@ -301,32 +265,6 @@ export class Enricher {
     });
     for (const r of stored.rows) known.set(r.chunk, r.embedding);
     return known;
-  }
-
-  /** Embeds the inputs at `idx`; a 400 for a request is narrowed down by halves to the chunk at fault, which the error names. */
-  private async embedLocating(se: StreamEmbedding, idx: number[], texts: string[], owners: Array<{ row: Replace; chunk: number }>, out: string[]): Promise<void> {
-    try {
-      const vectors = await this.client.embed(
-        idx.map((i) => texts[i]),
-        se.spec.stream,
-      );
-      idx.forEach((i, j) => (out[i] = vectorLiteral(vectors[j], this.s.columnType)));
-    } catch (e) {
-      if (!(e instanceof RejectedInputError)) throw e;
-      if (idx.length > 1) {
-        const half = Math.ceil(idx.length / 2);
-        await this.embedLocating(se, idx.slice(0, half), texts, owners, out);
-        await this.embedLocating(se, idx.slice(half), texts, owners, out);
-        return;
-      }
-      const { row, chunk } = owners[idx[0]];
-      const key = JSON.stringify(Object.fromEntries(se.keyProperties.map((p, i) => [p, row.key[i]])));
-      throw new TargetError(
-        `stream "${se.spec.stream}", key ${key}, chunk ${chunk} (${texts[idx[0]].length} characters): the embeddings API at ${this.s.baseUrl} rejected the input (${e.message}); fix the row's text or lower embeddings.text_splitter.chunk_size`,
-        ExitCode.dataError,
-        { stream: se.spec.stream },
-      );
-    }
   }
 }
 
