@@ -111,11 +111,21 @@ const section = resultsMarkdown({
     `(e) is the wide workload with record i sent to stream events_{i mod 20} (bench/interleave-streams.mjs).`,
     ...results.filter((r) => r.note).map((r) => `${r.id}: into the Citus coordinator at BENCH_CITUS_URL, ${r.note}.`),
     '(k)/(k2): 20 ACTIVATE_VERSION messages (hard_delete) against a table of the given rows, without/with create_performance_indexes; rows/s is table rows over wall time. (l): (b) into a table partitioned by day on created_at.',
+    ...embeddingsNote(results),
     '"× (a) wall" is wall time divided by the wide raw COPY\'s; every row count was checked with SELECT count(*).',
     `Each scenario ran ${opts.repeat} time(s); the fastest run is shown. All wall times (s): ${results.map((r) => `${r.id} ${r.walls.map((w) => w.toFixed(2)).join(' / ')}`).join('; ')}.`,
   ],
 });
 process.stdout.write('\n' + section);
+
+/** (m) against (c): the same upsert load, with and without embeddings through the local API. */
+function embeddingsNote(rs) {
+  const c = rs.find((r) => r.id.startsWith('c-'));
+  const f = rs.find((r) => r.id.startsWith('m-'));
+  if (!f) return [];
+  const overhead = c ? `: ${(f.wall / c.wall).toFixed(2)} × the wall time of (c), ${(f.wall - c.wall).toFixed(2)} s more` : '';
+  return [`(m) is (c) plus embeddings of name, note and status into real[] vectors through a local OpenAI-compatible server in the bench process (${f.note})${overhead}.`];
+}
 if (!opts.noWrite && !opts.only) {
   prependSection(section);
   log(`\nwritten to ${BENCHMARKS_FILE}`);

@@ -20,6 +20,9 @@ const redactPaths = [
   '*.private_key_password',
   'ssh_tunnel.private_key',
   'ssh_tunnel.private_key_password',
+  'api_key',
+  '*.api_key',
+  '*.*.api_key',
 ];
 
 const levelNames: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
@@ -57,6 +60,7 @@ export function createLogger(level: string = 'info', pretty: boolean = process.s
 export function redactSecrets(text: string): string {
   return text
     .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]*:)[^@\s]*@/gi, '$1[redacted]@')
+    .replace(/(\bBearer\s+)\S+/g, '$1[redacted]')
     .replace(/(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)/gi, '$1[redacted]')
     .replace(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, '[redacted private key]');
 }

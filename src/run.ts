@@ -19,6 +19,7 @@ import { RunMetrics } from './metrics.js';
 import { startProgress } from './progress.js';
 import type { RecordsReader } from './route/batch-files.js';
 import { Router } from './route/router.js';
+import { createEnricher, logEnrichSummary } from './enrich/setup.js';
 
 /** What the process around a run tells it and learns from it (signals, stdout, the logger). */
 export interface RunControl {
@@ -64,13 +65,14 @@ export async function run(args: Args, control: RunControl): Promise<number> {
     citusDistribution: config.citus_distribution,
     log,
   });
+  const enricher = createEnricher(config, loader, log);
   const started = performance.now();
   try {
     await loader.connect();
     await loader.runHook('before_run_sql', hookStatements(config.before_run_sql));
     const metrics = new RunMetrics(log);
     metrics.start();
-    const router = new Router(config, loader, log, (text) => writeState(control, text), metrics);
+    const router = new Router(config, loader, log, (text) => writeState(control, text), metrics, enricher);
     const stopProgress = config.log_level === 'info' || config.log_level === 'debug' || config.log_level === 'trace' ? startProgress(metrics) : () => undefined;
     const input: Readable = args.input ? createReadStream(args.input) : process.stdin;
     const workers = config.parse_workers ?? defaultWorkers();
@@ -103,6 +105,7 @@ export async function run(args: Args, control: RunControl): Promise<number> {
     stopProgress();
     metrics.finish(process.stderr.isTTY === true);
     log.info({ ...router.counts, lines: reader.lineNumber, seconds: Math.round(seconds * 1000) / 1000 }, 'run finished');
+    if (enricher) logEnrichSummary(enricher, log);
     if (router.counts.skipped || router.counts.deadLettered) {
       log.warn({ skipped: router.counts.skipped, deadLettered: router.counts.deadLettered }, `rejected records: ${router.counts.skipped} skipped, ${router.counts.deadLettered} stored in _sdc_rejected_records`);
     }

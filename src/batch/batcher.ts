@@ -25,6 +25,8 @@ export class Batcher {
   /** The BATCH file a row (by record sequence) came from, to name it when PostgreSQL rejects a value. */
   fileOfRow: ((seq: number) => string | undefined) | undefined;
   private readonly sinks = new Set<Sink>();
+  /** Lanes of work that follows commits (embeddings): they hold their records like sinks do. */
+  private readonly followers = new Set<Lane>();
   private bufferedBytes = 0;
   private bufferedRows = 0;
   private ageTimer: NodeJS.Timeout | undefined;
@@ -33,8 +35,11 @@ export class Batcher {
     private readonly limits: FlushLimits,
     private readonly target: Pick<LoadTarget, 'load'>,
     onCommitted: () => void,
-    /** Told of every batch transaction: how long it took and, when it committed, what it did. */
-    private readonly onBatch: (batch: Batch, seconds: number, counts: LoadCounts | undefined) => void = () => undefined,
+    /**
+     * Told of every batch transaction: how long it took and, when it committed, what it did,
+     * and the first record sequence it held (work queued now on a tracked lane keeps holding it).
+     */
+    private readonly onBatch: (batch: Batch, seconds: number, counts: LoadCounts | undefined, firstSeq: number) => void = () => undefined,
   ) {
     this.lanes = new LoadLanes(onCommitted);
     this.ageTimer = setInterval(() => this.flushStale(Date.now()), 1000);
@@ -44,6 +49,11 @@ export class Batcher {
   /** Starts tracking a sink (a rebuilt sink stays the same object). */
   register(sink: Sink): void {
     this.sinks.add(sink);
+  }
+
+  /** Starts tracking a lane of work that follows commits: its uncommitted work holds states, drain waits for it. */
+  track(lane: Lane): void {
+    this.followers.add(lane);
   }
 
   /** Adds a row; flushes the sink when full. False when the row was dropped as older than its key's. */
@@ -97,7 +107,7 @@ export class Batcher {
    */
   private async load(batch: Batch, entry: { firstSeq: number }): Promise<void> {
     try {
-      await this.timed(batch);
+      await this.timed(batch, entry.firstSeq);
     } catch (e) {
       const row = e instanceof InputError ? e.batchRow : undefined;
       if (row !== undefined && row >= 1 && row <= batch.seqs.length) {
@@ -108,7 +118,7 @@ export class Batcher {
         }
         this.rejectedAt = Math.min(this.rejectedAt ?? Infinity, batch.seqs[row - 1]);
         if (row > 1) {
-          await this.timed(batchPrefix(batch, row - 1));
+          await this.timed(batchPrefix(batch, row - 1), entry.firstSeq);
           entry.firstSeq = batch.seqs[row - 1];
         }
       }
@@ -116,13 +126,13 @@ export class Batcher {
     }
   }
 
-  private async timed(batch: Batch): Promise<void> {
+  private async timed(batch: Batch, firstSeq: number): Promise<void> {
     const started = performance.now();
     let counts: LoadCounts | undefined;
     try {
       counts = (await this.target.load(batch)) ?? { inserted: batch.rowCount, updated: 0, deleted: 0 };
     } finally {
-      this.onBatch(batch, (performance.now() - started) / 1000, counts);
+      this.onBatch(batch, (performance.now() - started) / 1000, counts, firstSeq);
     }
   }
 
@@ -150,6 +160,10 @@ export class Batcher {
       const first = Math.min(LoadLanes.oldest(sink), sink.buffer.firstSeq);
       if (first < oldest) oldest = first;
     }
+    for (const lane of this.followers) {
+      const first = LoadLanes.oldest(lane);
+      if (first < oldest) oldest = first;
+    }
     return oldest;
   }
 
@@ -172,5 +186,7 @@ export class Batcher {
     }
     between?.();
     await Promise.all([...this.sinks].map((s) => s.chain));
+    // work that followed the last commits (queued while the sinks' lanes ran)
+    await Promise.all([...this.followers].map((l) => l.chain));
   }
 }

@@ -8,12 +8,23 @@ export function packageInfo(): { name: string; version: string; description: str
   return JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8'));
 }
 
+/** A setting's schema for `--about`: x-secret becomes secret/writeOnly, in nested settings too (embeddings.openai.api_key). */
+function publicSetting(s: Record<string, unknown>): Record<string, unknown> {
+  const { 'x-secret': secret, properties, items, ...rest } = s;
+  const out: Record<string, unknown> = { ...rest, ...(secret ? { secret: true, writeOnly: true } : {}) };
+  if (properties && typeof properties === 'object') {
+    out.properties = Object.fromEntries(Object.entries(properties as Record<string, Record<string, unknown>>).map(([k, v]) => [k, publicSetting(v)]));
+  }
+  if (items && typeof items === 'object' && !Array.isArray(items)) out.items = publicSetting(items as Record<string, unknown>);
+  return out;
+}
+
 /** `--about` in the Singer SDK's shape: name, version, capabilities, settings as JSON Schema. */
 export function aboutJson(): Record<string, unknown> {
   const pkg = packageInfo();
   const schema = configSchema();
   const properties: Record<string, unknown> = {};
-  for (const [name, s] of Object.entries(schema.properties)) properties[name] = aboutSetting(s);
+  for (const [name, s] of Object.entries(schema.properties)) properties[name] = publicSetting(s);
   return {
     name: pkg.name,
     description: pkg.description,
@@ -21,13 +32,6 @@ export function aboutJson(): Record<string, unknown> {
     capabilities: [...CAPABILITIES],
     settings: { type: 'object', properties },
   };
-}
-
-/** A setting as --about shows it: secrets marked the SDK's way, nested settings (ssh_tunnel) too. */
-function aboutSetting(s: SettingSchema): Record<string, unknown> {
-  const { 'x-secret': secret, properties, ...rest } = s;
-  const nested = properties && typeof properties === 'object' ? { properties: Object.fromEntries(Object.entries(properties as Record<string, SettingSchema>).map(([k, v]) => [k, aboutSetting(v)])) } : {};
-  return { ...rest, ...nested, ...(secret ? { secret: true, writeOnly: true } : {}) };
 }
 
 export function aboutMarkdown(): string {

@@ -277,5 +277,127 @@ export interface TargetPostgresConfig {
    * Minimum level of the log lines written to stderr.
    */
   log_level?: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+  /**
+   * Embeddings: text columns of chosen streams are chunked and embedded through an OpenAI-compatible API into pgvector tables after each batch commits; state waits for them. {"openai": {"api_key", "model", "dimensions", "base_url", "max_inputs_per_request", "max_concurrent_requests", "timeout_ms", "max_retries"}, "text_splitter": {"chunk_size", "chunk_overlap"}, "tables": [{"stream", "target_table", "embed_columns", "metadata_columns"}], "column_type": "vector" | "real[]", "index": "hnsw" | "ivfflat" | "none"}. openai.api_key is a secret (falls back to OPENAI_API_KEY, never logged). openai.dimensions is required and checked against the vectors the API returns. Each embeddings table lives in its stream's schema: the stream's key columns, chunk_index, chunk, embedding, _sdc_content_hash and the metadata columns, primary key (keys, chunk_index). A row whose text is unchanged (same content hash, model, dimensions and splitter) is never sent again; a changed row's chunks are replaced in one transaction; deleted rows lose their chunks. See the README section Embeddings.
+   */
+  embeddings?: {
+    /**
+     * The OpenAI-compatible embeddings API: key, model, dimensions, base URL, request batching, concurrency and retries.
+     */
+    openai: {
+      /**
+       * API key, sent as a bearer token. Falls back to OPENAI_API_KEY. A local server (Ollama, vLLM, LM Studio) that needs none accepts any value.
+       */
+      api_key?: string;
+      /**
+       * Embedding model, e.g. text-embedding-3-small.
+       */
+      model: string;
+      /**
+       * Length of each vector; sent to the API (text-embedding-3 models shorten to it) and checked against every vector it returns.
+       */
+      dimensions: number;
+      /**
+       * Send dimensions in each request. Turn off for servers or models that reject the parameter (e.g. text-embedding-ada-002, some local servers); vectors are still checked against dimensions.
+       */
+      send_dimensions?: boolean;
+      /**
+       * Base URL of the OpenAI-compatible API (Ollama: http://localhost:11434/v1, vLLM: http://localhost:8000/v1, LM Studio: http://localhost:1234/v1).
+       */
+      base_url?: string;
+      /**
+       * How vectors travel: base64 (compact, the openai client's default) or float (JSON numbers, for servers without base64).
+       */
+      encoding_format?: 'base64' | 'float';
+      /**
+       * Most inputs (chunks) in one request.
+       */
+      max_inputs_per_request?: number;
+      /**
+       * Most tokens in one request (OpenAI caps a request at 300,000). Tokens are estimated conservatively from the text.
+       */
+      max_tokens_per_request?: number;
+      /**
+       * Most requests in flight at once, across all streams.
+       */
+      max_concurrent_requests?: number;
+      /**
+       * Time allowed for one request before it is retried.
+       */
+      timeout_ms?: number;
+      /**
+       * Retries of a request after 429, 5xx, a timeout or a lost connection, with exponential backoff that honours Retry-After.
+       */
+      max_retries?: number;
+    };
+    /**
+     * The recursive character splitter: paragraphs, then lines, words and characters.
+     */
+    text_splitter?: {
+      /**
+       * Most characters in one chunk.
+       */
+      chunk_size?: number;
+      /**
+       * Characters consecutive chunks share at most; below chunk_size.
+       */
+      chunk_overlap?: number;
+    };
+    /**
+     * vector: pgvector's vector(dimensions) (CREATE EXTENSION IF NOT EXISTS vector when allowed). real[]: plain float4 arrays, on any PostgreSQL, without a similarity index.
+     */
+    column_type?: 'vector' | 'real[]';
+    /**
+     * Similarity index on the embedding, cosine distance. Above 2,000 dimensions a halfvec expression index (up to 4,000).
+     */
+    index?: 'hnsw' | 'ivfflat' | 'none';
+    /**
+     * One entry per embedded stream.
+     *
+     * @minItems 1
+     */
+    tables: [
+      {
+        /**
+         * Stream whose records are embedded; it needs key_properties.
+         */
+        stream: string;
+        /**
+         * Embeddings table, in the stream's schema.
+         */
+        target_table: string;
+        /**
+         * Properties whose non-null values, joined with a newline, are the text.
+         *
+         * @minItems 1
+         */
+        embed_columns: [string, ...string[]];
+        /**
+         * Properties copied beside each chunk.
+         */
+        metadata_columns?: string[];
+      },
+      ...{
+        /**
+         * Stream whose records are embedded; it needs key_properties.
+         */
+        stream: string;
+        /**
+         * Embeddings table, in the stream's schema.
+         */
+        target_table: string;
+        /**
+         * Properties whose non-null values, joined with a newline, are the text.
+         *
+         * @minItems 1
+         */
+        embed_columns: [string, ...string[]];
+        /**
+         * Properties copied beside each chunk.
+         */
+        metadata_columns?: string[];
+      }[]
+    ];
+  };
   [k: string]: unknown;
 }

@@ -258,6 +258,11 @@ export class Loader implements LoadTarget {
     });
   }
 
+  /** Other database work (embeddings) in one transaction on the pool, with the same retries and error reporting. */
+  transaction<T>(what: string, ctx: { stream: string; table: string }, work: (client: PoolClient) => Promise<T>): Promise<T> {
+    return this.tx.run(what, ctx, work);
+  }
+
   async close(): Promise<void> {
     try {
       await this.pool.end();

@@ -33,6 +33,7 @@ function activate(r: RouteContext, sink: StreamSink, version: number, line: numb
   r.batcher.enqueue(sink, seq, async () => {
     const n = await r.target.activateVersion(stream, table, version, hard);
     sink.stats.deleted += n;
+    if (hard) r.enricher?.afterRowsRemoved(stream, table, seq);
     r.log.info({ stream, version, rows: n }, hard ? 'deleted rows of older table versions' : 'marked rows of older table versions deleted');
   });
 }

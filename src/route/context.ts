@@ -4,6 +4,7 @@ import type { LoadTarget, SyncRequest, SyncResult } from '../load/batch.js';
 import type { Logger } from '../log.js';
 import type { RunMetrics } from '../metrics.js';
 import type { DeadLetters } from './dead-letter.js';
+import type { Enricher } from '../enrich/enricher.js';
 import type { RunInfo, StreamSink } from './sinks.js';
 
 export interface RunCounts {
@@ -30,6 +31,8 @@ export interface RouteContext {
   readonly counts: RunCounts;
   readonly run: RunInfo;
   readonly metrics: RunMetrics;
+  /** Embeddings, when the config asks for them. */
+  readonly enricher?: Enricher;
   /** The next pipeline version (every build of a stream's pipeline gets a new one). */
   nextVersion(): number;
   /** The (mapped) streams each input stream loads into; empty when stream maps drop it. */

@@ -42,7 +42,11 @@ export function completeOverwrite(r: RouteContext, sink: StreamSink): void {
     sink.chain = sink.chain.then(after);
   } else {
     r.batcher.enqueue(sink, cycle.hold, async () => {
+      // embeddings still reading the fresh table finish before it is renamed; then rows gone lose their chunks
+      await r.enricher?.idle(sink.name);
+      if (r.batcher.lanes.fatal) throw r.batcher.lanes.fatal;
       await r.target.completeOverwrite(sink.name, cycle.live, fresh);
+      r.enricher?.afterRowsRemoved(sink.name, cycle.live, cycle.hold);
       after();
     });
   }

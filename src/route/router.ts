@@ -7,6 +7,7 @@ import type { LoadTarget, SyncRequest, SyncResult } from '../load/batch.js';
 import type { Logger } from '../log.js';
 import type { Message } from '../protocol/messages.js';
 import { RunMetrics } from '../metrics.js';
+import type { Enricher } from '../enrich/enricher.js';
 import { StateWatermark } from '../state/watermark.js';
 import { isoClock, sequenceBase } from '../stream/record-metadata.js';
 import type { PipelineSpec, RecordPipeline } from '../stream/record-pipeline.js';
@@ -54,6 +55,8 @@ export class Router implements RouteContext, PipelineSource {
     readonly log: Logger,
     private readonly writeState: (text: string) => void,
     readonly metrics: RunMetrics = new RunMetrics(log),
+    /** Embeddings of the streams the config names, after their batches commit. */
+    readonly enricher?: Enricher,
   ) {
     const started = Date.now();
     this.run = { sequenceBase: sequenceBase(started), syncStartedAt: String(started) };
@@ -64,7 +67,11 @@ export class Router implements RouteContext, PipelineSource {
       maxBufferedBytes: config.max_buffered_bytes,
       flushAll: config.flush_all_streams,
     };
-    this.batcher = new Batcher(limits, target, () => this.releaseStates(), (batch, seconds, counts) => metrics.batch(batch.stream, seconds, counts));
+    this.batcher = new Batcher(limits, target, () => this.releaseStates(), (batch, seconds, counts, firstSeq) => {
+      metrics.batch(batch.stream, seconds, counts);
+      if (counts) enricher?.afterBatch(batch, firstSeq);
+    });
+    enricher?.attach(this.batcher);
     this.batcher.fileOfRow = (seq) => this.batchFiles.fileOf(seq);
   }
 

@@ -28,6 +28,8 @@ export async function onSchema(r: RouteContext, message: SchemaMessage, line: nu
   for (const { out, plan } of plans) {
     const existing = r.streams.get(out.stream);
     if (plan.notice && !existing) r.log.warn({ stream: out.stream }, plan.notice);
+    const shape = { name: out.stream, keys: plan.keys, merge: plan.merge, method: plan.method };
+    r.enricher?.check({ ...shape, columns: plan.columns });
     if (existing) {
       r.log.info({ stream: out.stream, line }, 'Schema has changed for stream; draining its buffer before evolving the table');
       r.batcher.flush(existing);
@@ -39,6 +41,7 @@ export async function onSchema(r: RouteContext, message: SchemaMessage, line: nu
     const sink = await buildSink(r, plan, out.message, schemaKey, table, origin, existing);
     r.streams.set(out.stream, sink);
     r.batcher.register(sink);
+    await r.enricher?.prepare({ ...shape, table: plan.table, columns: sink.pipeline.columns });
   }
   r.outputs.set(source, outputs.map((o) => o.stream));
   r.announce(source);
