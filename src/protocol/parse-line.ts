@@ -38,7 +38,10 @@ export function parseRecordLine(text: string, line: number, stream: string): (Pa
   if (!parsed) return undefined;
   const v = parsed.value;
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new InputError('a line of a BATCH file must be one record, a JSON object', { line, stream });
-  return { ...parsed, record: v as Record<string, unknown> };
+  // the line's one object, completed (no copy per line)
+  const out = parsed as ParsedText & { record: Record<string, unknown> };
+  out.record = v as Record<string, unknown>;
+  return out;
 }
 
 interface ParsedText {
