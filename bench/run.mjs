@@ -83,7 +83,7 @@ for (const s of selected) {
       );
     }
     const best = runs.reduce((a, b) => (b.wall < a.wall ? b : a));
-    results.push({ ...best, id: s.id, label: s.label, baseline: !!s.baseline, inputBytes: statSync(input).size, walls: runs.map((m) => m.wall) });
+    results.push({ ...best, id: s.id, label: s.label, baseline: !!s.baseline, inputBytes: s.inputBytes?.(files) ?? statSync(input).size, walls: runs.map((m) => m.wall) });
   } catch (e) {
     failed = e;
     log(`\n*** BENCH FAILED in ${s.id}: ${e.message}\n`);

@@ -1,6 +1,6 @@
 // The benchmark input files in bench/data/, generated once per size and reused.
 import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BENCH_DIR, DATA_DIR, SHARED_GEN } from './options.mjs';
 
@@ -61,6 +61,14 @@ export async function ensureWorkloads(rows, log = console.log) {
     await ensure(file, (out) => writeFrom(out, join(BENCH_DIR, 'batch-files.mjs'), ['--dir', dir, '--compression', compression], f.wideSinger), log);
   }
   return f;
+}
+
+/** The bytes of a BATCH workload: its Singer file and the batch files it names. */
+export function batchInputBytes(singerFile) {
+  const dir = singerFile.replace(/-batch-(gzip|none|plain)-(\d+)\.singer$/, (_m, c, n) => `-batch-${c === 'plain' ? 'none' : c}-${n}`);
+  let bytes = statSync(singerFile).size;
+  for (const f of readdirSync(dir)) bytes += statSync(join(dir, f)).size;
+  return bytes;
 }
 
 /** CSV column order of a generator variant (`--print-columns`). */
