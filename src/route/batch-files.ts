@@ -73,8 +73,8 @@ export async function onBatch(r: BatchContext, message: BatchMessage, line: numb
     const path = filePath(url, fail);
     let input: Readable;
     try {
-      // large reads: fewer, fuller blocks for the encode workers
-      input = (await open(path, 'r')).createReadStream({ highWaterMark: 1 << 20 });
+      // 256 KiB reads: full blocks for the encode workers, and a short tail when a file ends (measured against 64 KiB and 1 MiB)
+      input = (await open(path, 'r')).createReadStream({ highWaterMark: 1 << 18 });
     } catch (e) {
       return fail(`BATCH file ${url} cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
