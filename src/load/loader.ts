@@ -1,8 +1,5 @@
 import type pg from 'pg';
 import type { PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { Logger } from '../log.js';
 import type { TableName } from '../schema/names.js';
 import { COLUMN_TYPE_SQL, buildAlterColumnTypeSql, usingExpression } from '../sql/ddl.js';
@@ -22,6 +19,8 @@ import { completeOverwrite, prepareOverwrite } from './strategies/overwrite.js';
 import { checkAccess, connectTimeoutError } from './access-checks.js';
 import { DEFAULT_ACCESS, type TableAccess } from './schema-access.js';
 import { runHook, type HookName } from './sql-hooks.js';
+import { copyInto } from './copy.js';
+import { DirectUpserts } from './direct-upsert.js';
 import { syncTable } from './table-sync.js';
 import { Transactions, type RetryOptions, type TransactionSettings } from './transaction.js';
 
@@ -45,6 +44,8 @@ export class Loader implements LoadTarget {
   private serverVersion = 0;
   /** MERGE met a concurrently inserted key once: INSERT ... ON CONFLICT from then on. */
   private mergeConflicted = false;
+  /** Upsert batches of new keys COPY straight into their table. */
+  private readonly direct = new DirectUpserts();
   /** The Citus coordinator, when the database has the citus extension (known after connect()). */
   private citus: Citus | undefined;
   /** ssl_mode prefer/allow met a server without TLS: every pool connects without it. */
@@ -186,6 +187,11 @@ export class Loader implements LoadTarget {
             await copyInto(client, buildCopySql(qualified(batch.table.schema, batch.table.table), batch.columns), batch.chunks);
             return strategy.mergeStaged(client, batch, { useMerge: false });
           }
+          if (this.direct.eligible(batch, !this.citus)) {
+            const direct = await this.direct.tryCopy(client, batch);
+            if (direct) return direct;
+            this.log.debug({ stream: batch.stream, table: ctx.table }, 'a batch met existing keys: upserts of this table go through the staging table from now on');
+          }
           await client.query(buildCreateStagingSql(batch.table.schema, batch.table.table, batch.columns));
           await copyInto(client, buildCopySql(quoteIdent(STAGING_TABLE), batch.columns), batch.chunks);
           if (partition && !ready) {
@@ -270,9 +276,4 @@ export class Loader implements LoadTarget {
       await this.options.connections.close?.();
     }
   }
-}
-
-async function copyInto(client: PoolClient, sql: string, chunks: Buffer[]): Promise<void> {
-  const stream = client.query(copyFrom(sql));
-  await pipeline(Readable.from(chunks, { objectMode: false }), stream);
 }

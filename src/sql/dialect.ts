@@ -32,5 +32,5 @@ export const CITUS_MERGE_UNSUPPORTED = /MERGE INTO an? \w+ table from Postgres t
 /** Citus's refusal of a row without a distribution column value ("the partition column of table t cannot be NULL", SQLSTATE 22004). */
 export const CITUS_NULL_DISTRIBUTION_VALUE = /the partition column of table .* cannot be NULL/;
 
-/** SQLSTATE of a unique violation (MERGE meeting a key another session inserted). */
+/** SQLSTATE of a unique violation (MERGE meeting a key another session inserted, or a direct COPY meeting an existing key). */
 export const UNIQUE_VIOLATION = '23505';
