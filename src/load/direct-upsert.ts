@@ -13,9 +13,12 @@ import { sqlStateOf } from './db-errors.js';
  * thirds of the staging + INSERT ... ON CONFLICT time. A batch holds each key once (the stream
  * buffer keeps the last record of a key), so the only conflict is with a row already in the
  * table: its unique violation rolls back to a savepoint and the batch is merged through the
- * staging table as usual, and that table is merged that way for the rest of the run.
+ * staging table as usual, and that table is merged that way for the rest of the run. A table
+ * under row-level security, where PostgreSQL refuses COPY FROM, falls back the same way.
  */
 const SAVEPOINT = 'direct_copy';
+/** SQLSTATE of COPY FROM into a table under row-level security ("COPY FROM not supported with row-level security"). */
+const FEATURE_NOT_SUPPORTED = '0A000';
 
 export class DirectUpserts {
   /** Tables where a batch met an existing key: merged through the staging table from then on. */
@@ -32,7 +35,9 @@ export class DirectUpserts {
     try {
       await copyInto(client, buildCopySql(qualified(batch.table.schema, batch.table.table), batch.columns), batch.chunks);
     } catch (e) {
-      if (sqlStateOf(e) !== UNIQUE_VIOLATION) throw e;
+      // a key already there; or COPY refused where it cannot run (row-level security: 0A000)
+      const state = sqlStateOf(e);
+      if (state !== UNIQUE_VIOLATION && state !== FEATURE_NOT_SUPPORTED) throw e;
       await client.query(buildRollbackToSavepointSql(SAVEPOINT));
       this.conflicted.add(tableLabel(batch.table));
       return undefined;
