@@ -23,7 +23,7 @@ const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
  * A trailing CR is dropped; bad JSON or a malformed message is an InputError naming the line.
  */
 export function parseLine(text: string, line: number): LineMessage | undefined {
-  const parsed = parseText(text, line, streamNamedInText) as (ParsedText & Partial<LineMessage>) | undefined;
+  const parsed = parseText(text, line);
   if (!parsed) return undefined;
   // the one object of the line, completed (no copy per line)
   const message = toMessage(parsed.value, line);
@@ -34,7 +34,7 @@ export function parseLine(text: string, line: number): LineMessage | undefined {
 
 /** A line of a BATCH file: one record (a JSON object), not a Singer message; undefined for a blank line. */
 export function parseRecordLine(text: string, line: number, stream: string): (ParsedText & { record: Record<string, unknown> }) | undefined {
-  const parsed = parseText(text, line, () => stream);
+  const parsed = parseText(text, line, stream);
   if (!parsed) return undefined;
   const v = parsed.value;
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new InputError('a line of a BATCH file must be one record, a JSON object', { line, stream });
@@ -53,7 +53,8 @@ interface ParsedText {
   mayHaveSurrogate: boolean;
 }
 
-function parseText(text: string, line: number, streamOf: (text: string) => string | undefined): ParsedText | undefined {
+/** `stream` names the stream in a JSON error when the line itself does not (a BATCH file's line). */
+function parseText(text: string, line: number, stream?: string): ParsedText | undefined {
   if (text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
   if (text.length === 0) return undefined;
   let parsed;
@@ -61,7 +62,7 @@ function parseText(text: string, line: number, streamOf: (text: string) => strin
     parsed = parseJsonLine(text);
   } catch (e) {
     if (text.trim() === '') return undefined;
-    throw new InputError(`not valid JSON (${(e as Error).message})`, { line, stream: streamOf(text) });
+    throw new InputError(`not valid JSON (${(e as Error).message})`, { line, stream: stream ?? streamNamedInText(text) });
   }
   // one scan for the common line without \u escapes
   const escapes = text.includes('\\u');
