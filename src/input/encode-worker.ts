@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { RecordPipeline } from '../stream/record-pipeline.js';
 import { lineStarts, lineText } from './line-cutter.js';
+import { RowOut, transcodeLine } from './fast-record.js';
 import { processLine, type LineItem, type LineSource } from './line-stage.js';
 import { LineKind, type BlockResult, type RecordsOf, type ToWorker } from './worker-protocol.js';
 
@@ -24,7 +25,7 @@ const NO_SOURCE: LineSource = {
     throw new Error('internal: an encode worker does not run lines again');
   },
 };
-let out = Buffer.allocUnsafe(1 << 20);
+const out = new RowOut(1 << 20);
 
 function runBlock(seq: number, firstLine: number, lines: number, data: Uint8Array, recordsOf: RecordsOf | undefined): BlockResult {
   const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
@@ -46,8 +47,18 @@ function runBlock(seq: number, firstLine: number, lines: number, data: Uint8Arra
     }
     return id;
   };
-  let pos = 0;
+  out.pos = 0;
   for (let i = 0; i < lines; i++) {
+    const fast = transcodeLine(buf, lineStart[i], lineStart[i + 1], lookup, receivedAt, out, recordsOf);
+    if (fast) {
+      kinds[i] = LineKind.encoded;
+      streamIndex[i] = streamId(fast.stream);
+      versions[i] = fast.version;
+      rowEnd[i] = out.pos;
+      keys[i] = fast.key;
+      orders[i] = fast.order;
+      continue;
+    }
     let item: LineItem;
     try {
       item = processLine(lineText(buf, lineStart, i, firstLine + i), firstLine + i, lookup, receivedAt, NO_SOURCE, i, recordsOf);
@@ -67,21 +78,17 @@ function runBlock(seq: number, firstLine: number, lines: number, data: Uint8Arra
       continue;
     }
     const row = item.row as string;
-    if (out.length - pos < row.length * 3) {
-      const bigger = Buffer.allocUnsafe(Math.max(out.length * 2, pos + row.length * 3));
-      out.copy(bigger, 0, 0, pos);
-      out = bigger;
-    }
-    pos += out.write(row, pos, 'utf8');
+    out.ensure(row.length * 3);
+    out.pos += out.buf.write(row, out.pos, 'utf8');
     kinds[i] = LineKind.encoded;
     streamIndex[i] = streamId(item.stream);
     versions[i] = item.version;
-    rowEnd[i] = pos;
+    rowEnd[i] = out.pos;
     keys[i] = item.key;
     orders[i] = item.order;
   }
-  const rows = new Uint8Array(pos);
-  rows.set(out.subarray(0, pos));
+  const rows = new Uint8Array(out.pos);
+  rows.set(out.buf.subarray(0, out.pos));
   return { type: 'result', seq, data, lineStart, kinds, streamIndex, versions, rowEnd, streams, rows, keys, orders };
 }
 

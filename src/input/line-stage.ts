@@ -4,6 +4,8 @@ import { parseLine, parseRecordLine } from '../protocol/parse-line.js';
 import type { RecordsOf } from './worker-protocol.js';
 import { MapError } from '../stream/maps/map-transform.js';
 import type { RecordPipeline } from '../stream/record-pipeline.js';
+import { transcodeLine, RowOut } from './fast-record.js';
+import { lineText } from './line-cutter.js';
 
 /**
  * The record pipelines of the streams known so far (the router's, or a worker's copy), by input
@@ -76,6 +78,24 @@ export function processLine(text: string, line: number, pipelines: PipelineLooku
   const list = pipelines.get(message.stream);
   if (!list) return { kind: 'message', line, message };
   return runRecord(message, parsed, line, list, receivedAt, source, index);
+}
+
+const scratch = new RowOut(64 * 1024);
+
+/**
+ * Line `i` of a block (offsets in `starts`) through the stage: first the transcoder's fast path
+ * (record bytes straight to a row), else the generic path on the line's text. The row of the
+ * fast path is a copy, as the sink may keep it.
+ */
+export function processLineAt(data: Buffer, starts: Int32Array, i: number, line: number, pipelines: PipelineLookup, receivedAt: string, source: LineSource, index: number, recordsOf?: RecordsOf): LineItem {
+  scratch.pos = 0;
+  const fast = transcodeLine(data, starts[i], starts[i + 1], pipelines, receivedAt, scratch, recordsOf);
+  if (fast) {
+    const row = Buffer.allocUnsafe(scratch.pos - fast.rowStart);
+    scratch.buf.copy(row, 0, fast.rowStart, scratch.pos);
+    return { kind: 'row', line, stream: fast.stream, version: fast.version, row, key: fast.key, order: fast.order, source, index };
+  }
+  return processLine(lineText(data, starts, i, line), line, pipelines, receivedAt, source, index, recordsOf);
 }
 
 /** A line of a BATCH file: a record of `recordsOf.stream`, through the same pipelines as a RECORD message's. */

@@ -3,8 +3,8 @@ import type { Readable } from 'node:stream';
 import type { InputError } from '../errors.js';
 import { isoClock } from '../stream/record-metadata.js';
 import type { EncodePool } from './encode-pool.js';
-import { LineCutter, lineText, type Cut, type LineBlock } from './line-cutter.js';
-import { processLine, type LineItem, type LineSource, type PipelineLookup } from './line-stage.js';
+import { LineCutter, type Cut, type LineBlock } from './line-cutter.js';
+import { processLineAt, type LineItem, type LineSource, type PipelineLookup } from './line-stage.js';
 import { inputEnd, type InputReader, type ItemSink } from './reader.js';
 import { LineKind, type BlockResult, type RecordsOf } from './worker-protocol.js';
 
@@ -110,7 +110,7 @@ export function readParallel(input: Readable, accept: ItemSink, pipelines: Pipel
         if (p.error) throw p.error;
         const r = p.result!;
         const data = Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength);
-        const source: LineSource = { again: (i, line) => processLine(lineText(data, r.lineStart, i, line), line, pipelines, clock(), source, i, recordsOf) };
+        const source: LineSource = { again: (i, line) => processLineAt(data, r.lineStart, i, line, pipelines, clock(), source, i, recordsOf) };
         let rowStart = 0;
         for (let i = 0; i < r.kinds.length && !end.isSettled(); i++) {
           const line = p.firstLine + i;

@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
 import type { InputError } from '../errors.js';
 import { isoClock } from '../stream/record-metadata.js';
-import { LineCutter, lineStarts, lineText, type LineBlock } from './line-cutter.js';
-import { processLine, type LineSource, type PipelineLookup } from './line-stage.js';
+import { LineCutter, lineStarts, type LineBlock } from './line-cutter.js';
+import { processLineAt, type LineSource, type PipelineLookup } from './line-stage.js';
 import { inputEnd, type InputReader, type ItemSink } from './reader.js';
 import type { RecordsOf } from './worker-protocol.js';
 
@@ -47,7 +47,7 @@ export function readSerial(input: Readable, accept: ItemSink, pipelines: Pipelin
         handled = firstLine + i;
         let pending: void | Promise<void>;
         try {
-          pending = accept(processLine(lineText(data, b.starts, i, handled), handled, pipelines, clock(), b.source, i, recordsOf));
+          pending = accept(processLineAt(data, b.starts, i, handled, pipelines, clock(), b.source, i, recordsOf));
         } catch (e) {
           finish(e);
           return;
@@ -64,7 +64,7 @@ export function readSerial(input: Readable, accept: ItemSink, pipelines: Pipelin
   const take = (cut: { blocks: LineBlock[]; error?: InputError }) => {
     for (const block of cut.blocks) {
       const starts = lineStarts(block.data, block.lines);
-      const source: LineSource = { again: (i, line) => processLine(lineText(block.data, starts, i, line), line, pipelines, clock(), source, i, recordsOf) };
+      const source: LineSource = { again: (i, line) => processLineAt(block.data, starts, i, line, pipelines, clock(), source, i, recordsOf) };
       blocks.push({ block, starts, next: 0, source });
     }
     endError ??= cut.error;

@@ -9,6 +9,12 @@ import { findLoneSurrogate, findNul, stripNul } from './nul.js';
 import { recordMeta } from './record-metadata.js';
 import { compileRowEncoder, propertyReader, type RowEncoder } from './row-encoder.js';
 import { compileValidator, describeErrors } from './validator.js';
+import { buildTranscodePlan } from './transcode/transcode-plan.js';
+import { Transcoder } from './transcode/transcoder.js';
+import type { RowConstants } from './transcode/csv-row.js';
+
+/** `TARGET_POSTGRES_TRANSCODER=off` sends every record through the generic path (to compare the two, or to rule the transcoder out). */
+export const transcoderEnabled = (): boolean => process.env.TARGET_POSTGRES_TRANSCODER !== 'off';
 
 /**
  * Everything a thread needs to build a stream's record pipeline: plain data, so the main thread
@@ -59,6 +65,10 @@ export class RecordPipeline {
   private readonly keyReaders: Array<(record: Record<string, unknown>) => unknown>;
   private readonly readOrder: ((record: Record<string, unknown>) => unknown) | undefined;
   private readonly map: MapTransform | undefined;
+  /** The direct transcoder (record bytes to row), when the stream's schema and columns allow one; else undefined, with the reason. */
+  readonly transcoder: Transcoder | undefined;
+  readonly transcoderOff: string | undefined;
+  private readonly constants: RowConstants;
 
   constructor(readonly spec: PipelineSpec) {
     this.stream = spec.stream;
@@ -69,6 +79,16 @@ export class RecordPipeline {
     this.keyReaders = spec.keys.map(propertyReader);
     this.readOrder = spec.bookmark ? propertyReader(spec.bookmark) : undefined;
     this.map = spec.map ? compileMapTransform(spec.map, spec.stream) : undefined;
+    this.constants = { receivedAt: new Uint8Array(0), syncStartedAt: Buffer.from(spec.syncStartedAt, 'latin1') };
+    const planned = spec.map ? { reason: 'a stream map' } : !transcoderEnabled() ? { reason: 'TARGET_POSTGRES_TRANSCODER=off' } : buildTranscodePlan(spec.schema, spec.columns, spec.keys, spec.bookmark);
+    this.transcoder = 'plan' in planned ? new Transcoder(planned.plan) : undefined;
+    this.transcoderOff = 'reason' in planned ? planned.reason : undefined;
+  }
+
+  /** The per-row constants for the transcoder's writer, with the line's receive time. */
+  rowConstants(receivedAt: Uint8Array): RowConstants {
+    this.constants.receivedAt = receivedAt;
+    return this.constants;
   }
 
   /**

@@ -1,5 +1,6 @@
 import AjvModule, { type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { fullFormats } from 'ajv-formats/dist/formats.js';
 import type { JsonSchema } from '../protocol/messages.js';
 import { isDateTime, TIME } from './formats.js';
 
@@ -23,11 +24,33 @@ function createAjv() {
       return false;
     },
   });
-  addFormats(ajv, ['date', 'uuid', 'email', 'uri', 'ipv4', 'ipv6', 'hostname']);
+  addFormats(ajv, [...CHECKED_FORMATS]);
   ajv.addFormat('date-time', { type: 'string', validate: isDateTime });
   ajv.addFormat('time', { type: 'string', validate: (s: string) => TIME.test(s) });
   ajv.addFormat('singer.decimal', { type: 'string', validate: (s: string) => /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(s) });
   return ajv;
+}
+
+/** The formats ajv checks (the rest it ignores, with strict: false). */
+const CHECKED_FORMATS = ['date', 'uuid', 'email', 'uri', 'ipv4', 'ipv6', 'hostname'] as const;
+
+/**
+ * The check ajv applies to a string of the given format, for code that checks values without
+ * ajv (the transcoder): a function; undefined for a format ajv ignores; null for one it checks
+ * in a way not offered here.
+ */
+export function stringFormatCheck(name: string): ((s: string) => boolean) | undefined | null {
+  if (name === 'date-time') return isDateTime;
+  if (name === 'time') return (s) => TIME.test(s);
+  if (name === 'singer.decimal') return null;
+  if (!(CHECKED_FORMATS as readonly string[]).includes(name)) return undefined;
+  const f = (fullFormats as Record<string, unknown>)[name];
+  if (f instanceof RegExp) return (s) => f.test(s);
+  if (typeof f === 'function') return f as (s: string) => boolean;
+  const v = (f as { validate?: unknown } | undefined)?.validate;
+  if (v instanceof RegExp) return (s) => v.test(s);
+  if (typeof v === 'function') return v as (s: string) => boolean;
+  return null;
 }
 
 let shared: ReturnType<typeof createAjv> | undefined;

@@ -1,0 +1,166 @@
+import { bytesEqual, scanLiteral, scanNumber, scanString, scanned, skipWs } from '../stream/transcode/json-bytes.js';
+import type { RecordEnvelope } from '../stream/transcode/csv-row.js';
+import type { PipelineLookup } from './line-stage.js';
+import type { RecordsOf } from './worker-protocol.js';
+
+/** A growable output buffer that rows are written into. */
+export class RowOut {
+  buf: Buffer;
+  pos = 0;
+  constructor(size = 1 << 20) {
+    this.buf = Buffer.allocUnsafe(size);
+  }
+  ensure(room: number): void {
+    if (this.buf.length - this.pos >= room) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + room));
+    this.buf.copy(bigger, 0, 0, this.pos);
+    this.buf = bigger;
+  }
+}
+
+/** A record the transcoder wrote as a row (at out.buf[rowStart, out.pos)). */
+export interface FastRow {
+  stream: string;
+  version: number;
+  key: string | undefined;
+  order: unknown;
+  rowStart: number;
+}
+
+const name = (s: string) => new Uint8Array(Buffer.from(s));
+const TYPE = name('type');
+const STREAM = name('stream');
+const RECORD = name('record');
+const RECORD_VALUE = name('RECORD');
+const TIME_EXTRACTED = name('time_extracted');
+const VERSION = name('version');
+
+const env: RecordEnvelope = { extractedStart: -1, extractedEnd: -1, versionStart: -1, versionEnd: -1 };
+let versionText = -1;
+let versionDigits: Uint8Array = new Uint8Array(0);
+const versionBytes = (v: number): Uint8Array => {
+  if (v !== versionText) {
+    versionText = v;
+    versionDigits = Buffer.from(String(v), 'latin1');
+  }
+  return versionDigits;
+};
+let receivedAtText = '';
+let receivedAtBytes: Uint8Array = new Uint8Array(0);
+
+/**
+ * The fast path of the line stage: a RECORD line (or a BATCH file's record line) of a stream
+ * whose one pipeline has a transcoder goes from its bytes straight to a row in `out`. Undefined
+ * when the line takes the generic path instead (any other message, a stream without a
+ * transcoder, keys it does not know, a value it leaves to the generic path); nothing is then
+ * written to `out`.
+ */
+export function transcodeLine(src: Buffer, start: number, end: number, pipelines: PipelineLookup, receivedAt: string, out: RowOut, recordsOf?: RecordsOf): FastRow | undefined {
+  while (end > start && (src[end - 1] === 0x0a || src[end - 1] === 0x0d)) end--;
+  let i = skipWs(src, start, end);
+  if (src[i] !== 0x7b) return undefined;
+  env.extractedStart = env.extractedEnd = env.versionStart = env.versionEnd = -1;
+  env.versionConst = undefined;
+  let stream: string | undefined;
+  let pipeline;
+  let recordEnd = -1;
+  if (recordsOf) {
+    stream = recordsOf.stream;
+    pipeline = onlyTranscoder(pipelines, stream);
+    if (!pipeline) return undefined;
+    recordEnd = pipeline.transcoder!.scanRecord(src, i, end, start);
+    if (recordEnd < 0 || skipWs(src, recordEnd, end) !== end) return undefined;
+    // the BATCH message's version
+    if (recordsOf.version !== undefined) env.versionConst = versionBytes(recordsOf.version);
+  } else {
+    let typed = false;
+    let seen = 0;
+    i = skipWs(src, i + 1, end);
+    for (;;) {
+      if (src[i] !== 0x22) return undefined;
+      const keyEnd = scanString(src, i, end);
+      if (keyEnd < 0 || scanned.escaped) return undefined;
+      const ks = i + 1;
+      const ke = keyEnd - 1;
+      i = skipWs(src, keyEnd, end);
+      if (src[i] !== 0x3a) return undefined;
+      i = skipWs(src, i + 1, end);
+      let bit: number;
+      if (bytesEqual(src, ks, ke, TYPE)) {
+        bit = 1;
+        const e = scanString(src, i, end);
+        if (e < 0 || !bytesEqual(src, i + 1, e - 1, RECORD_VALUE)) return undefined;
+        typed = true;
+        i = e;
+      } else if (bytesEqual(src, ks, ke, STREAM)) {
+        bit = 2;
+        const e = src[i] === 0x22 ? scanString(src, i, end) : -1;
+        if (e < 0 || scanned.escaped) return undefined;
+        stream = src.toString('utf8', i + 1, e - 1);
+        i = e;
+      } else if (bytesEqual(src, ks, ke, RECORD)) {
+        bit = 4;
+        if (!typed || stream === undefined) return undefined;
+        pipeline = onlyTranscoder(pipelines, stream);
+        if (!pipeline) return undefined;
+        recordEnd = pipeline.transcoder!.scanRecord(src, i, end, start);
+        if (recordEnd < 0) return undefined;
+        i = recordEnd;
+      } else if (bytesEqual(src, ks, ke, TIME_EXTRACTED)) {
+        bit = 8;
+        const e = src[i] === 0x22 ? scanString(src, i, end) : scanLiteral(src, i);
+        if (e < 0 || (src[i] === 0x22 ? scanned.escaped : src[i] !== 0x6e)) return undefined;
+        if (src[i] === 0x22) {
+          env.extractedStart = i + 1;
+          env.extractedEnd = e - 1;
+        }
+        i = e;
+      } else if (bytesEqual(src, ks, ke, VERSION)) {
+        bit = 16;
+        const e = src[i] === 0x6e ? scanLiteral(src, i) : scanNumber(src, i, end);
+        if (e < 0 || (src[i] !== 0x6e && !scanned.integer)) return undefined;
+        if (src[i] !== 0x6e) {
+          env.versionStart = i;
+          env.versionEnd = e;
+        }
+        i = e;
+      } else return undefined;
+      if ((seen & bit) !== 0) return undefined;
+      seen |= bit;
+      i = skipWs(src, i, end);
+      if (src[i] === 0x2c) i = skipWs(src, i + 1, end);
+      else if (src[i] === 0x7d) break;
+      else return undefined;
+    }
+    if (skipWs(src, i + 1, end) !== end || recordEnd < 0) return undefined;
+  }
+  return writeWith(pipeline!, src, start, end, receivedAt, out, stream!);
+}
+
+function onlyTranscoder(pipelines: PipelineLookup, stream: string) {
+  const list = pipelines.get(stream);
+  return list && list.length === 1 && list[0].transcoder ? list[0] : undefined;
+}
+
+function writeWith(
+  pipeline: NonNullable<ReturnType<typeof onlyTranscoder>>,
+  src: Buffer,
+  start: number,
+  end: number,
+  receivedAt: string,
+  out: RowOut,
+  stream: string,
+): FastRow | undefined {
+  const t = pipeline.transcoder!;
+  if (receivedAt !== receivedAtText) {
+    receivedAtText = receivedAt;
+    receivedAtBytes = Buffer.from(receivedAt, 'latin1');
+  }
+  const k = pipeline.rowConstants(receivedAtBytes);
+  out.ensure(t.csvBound(end - start, k));
+  const rowStart = out.pos;
+  const after = t.writeCsv(src, env, k, out.buf, rowStart);
+  if (after < 0) return undefined;
+  out.pos = after;
+  return { stream, version: pipeline.version, key: pipeline.spec.keyIdentity ? t.key(src) : undefined, order: t.order(src), rowStart };
+}

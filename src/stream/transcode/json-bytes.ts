@@ -1,0 +1,144 @@
+/**
+ * Scanning JSON text as UTF-8 bytes, for the transcoder: each function takes the bytes and a
+ * position and returns the position after the token, or -1 when the token is one the
+ * transcoder leaves to the generic path (bad JSON, a NUL or unpaired surrogate escape, a
+ * number a double would print differently). Declining is always safe: the generic path then
+ * reads the record and decides, so these functions only need to be right about what they accept.
+ */
+
+export const QUOTE = 0x22;
+export const BACKSLASH = 0x5c;
+
+/** What the last scanString / scanNumber saw (one shared object: no allocation per token). */
+export const scanned = {
+  /** The string had a backslash escape. */
+  escaped: false,
+  /** The string had a byte ≥ 0x80 (the line must then be checked as UTF-8). */
+  high: false,
+  /** The number had no fraction. */
+  integer: false,
+};
+
+/** Skips JSON whitespace. */
+export function skipWs(src: Uint8Array, i: number, end: number): number {
+  while (i < end) {
+    const c = src[i];
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) break;
+    i++;
+  }
+  return i;
+}
+
+function hexValue(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  const l = c | 0x20;
+  if (l >= 0x61 && l <= 0x66) return l - 0x57;
+  return -1;
+}
+
+/** The code unit of the \uXXXX escape whose `u` is at i, or -1. */
+export function unicodeEscape(src: Uint8Array, i: number, end: number): number {
+  if (i + 4 >= end) return -1;
+  const a = hexValue(src[i + 1]);
+  const b = hexValue(src[i + 2]);
+  const c = hexValue(src[i + 3]);
+  const d = hexValue(src[i + 4]);
+  if ((a | b | c | d) < 0) return -1;
+  return (a << 12) | (b << 8) | (c << 4) | d;
+}
+
+/**
+ * Scans the string whose opening quote is at i; returns the position after its closing quote.
+ * Declines raw control characters (bad JSON), `\u0000` (NUL handling belongs to the generic
+ * path) and unpaired surrogate escapes.
+ */
+export function scanString(src: Uint8Array, i: number, end: number): number {
+  let escaped = false;
+  let high = false;
+  i++;
+  while (i < end) {
+    const c = src[i];
+    if (c === QUOTE) {
+      scanned.escaped = escaped;
+      scanned.high = high;
+      return i + 1;
+    }
+    if (c === BACKSLASH) {
+      escaped = true;
+      const e = src[i + 1];
+      if (e === 0x75) {
+        const u = unicodeEscape(src, i + 1, end);
+        if (u <= 0) return -1;
+        if (u >= 0xd800 && u <= 0xdfff) {
+          // a high surrogate must be followed by a low one
+          if (u >= 0xdc00 || src[i + 6] !== BACKSLASH || src[i + 7] !== 0x75) return -1;
+          const low = unicodeEscape(src, i + 7, end);
+          if (low < 0xdc00 || low > 0xdfff) return -1;
+          i += 12;
+        } else i += 6;
+        continue;
+      }
+      if (e === QUOTE || e === BACKSLASH || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74) {
+        i += 2;
+        continue;
+      }
+      return -1;
+    }
+    if (c < 0x20) return -1;
+    if (c >= 0x80) high = true;
+    i++;
+  }
+  return -1;
+}
+
+/**
+ * Scans a number at i. Accepts only the form JavaScript prints a double (or our exact-number
+ * parser keeps) in, digit for digit: no exponent, no trailing zero in the fraction, not -0,
+ * below 1e21 and not below 1e-6 in magnitude. For those, the generic path writes exactly the
+ * source text, so copying the digits is exact.
+ */
+export function scanNumber(src: Uint8Array, i: number, end: number): number {
+  const start = i;
+  if (src[i] === 0x2d) i++;
+  const intStart = i;
+  if (src[i] === 0x30) i++;
+  else {
+    if (!(src[i] >= 0x31 && src[i] <= 0x39)) return -1;
+    while (i < end && src[i] >= 0x30 && src[i] <= 0x39) i++;
+  }
+  const intDigits = i - intStart;
+  if (intDigits > 21) return -1;
+  scanned.integer = true;
+  if (src[i] === 0x2e) {
+    i++;
+    const fracStart = i;
+    while (i < end && src[i] >= 0x30 && src[i] <= 0x39) i++;
+    if (i === fracStart || src[i - 1] === 0x30) return -1;
+    if (intDigits === 1 && src[intStart] === 0x30) {
+      // 0.000000x prints as 7e-7
+      let zeros = 0;
+      while (src[fracStart + zeros] === 0x30) zeros++;
+      if (zeros >= 6) return -1;
+    }
+    scanned.integer = false;
+  } else if (intDigits === 1 && src[intStart] === 0x30 && intStart > start) return -1; // -0
+  const c = src[i];
+  if (c === 0x65 || c === 0x45 || (c >= 0x30 && c <= 0x39)) return -1;
+  return i;
+}
+
+/** Scans `true`, `false` or `null` at i (whichever the first byte names); -1 otherwise. */
+export function scanLiteral(src: Uint8Array, i: number): number {
+  const c = src[i];
+  if (c === 0x74) return src[i + 1] === 0x72 && src[i + 2] === 0x75 && src[i + 3] === 0x65 ? i + 4 : -1;
+  if (c === 0x66) return src[i + 1] === 0x61 && src[i + 2] === 0x6c && src[i + 3] === 0x73 && src[i + 4] === 0x65 ? i + 5 : -1;
+  if (c === 0x6e) return src[i + 1] === 0x75 && src[i + 2] === 0x6c && src[i + 3] === 0x6c ? i + 4 : -1;
+  return -1;
+}
+
+/** True when the bytes src[start,end) equal `name`. */
+export function bytesEqual(src: Uint8Array, start: number, end: number, name: Uint8Array): boolean {
+  if (end - start !== name.length) return false;
+  for (let k = 0; k < name.length; k++) if (src[start + k] !== name[k]) return false;
+  return true;
+}

@@ -1,0 +1,108 @@
+import { ExactNumber } from '../../protocol/exact-json.js';
+import { isUtf8 } from 'node:buffer';
+import { writeCsvRow, type RecordEnvelope, type RowConstants } from './csv-row.js';
+import { RecordScan, Tok, tokBit } from './record-scan.js';
+import type { TranscodePlan } from './transcode-plan.js';
+
+const ALL = 0xff;
+const ACCEPT: Record<string, number> = {
+  text: tokBit(Tok.string) | tokBit(Tok.number) | tokBit(Tok.true) | tokBit(Tok.false) | tokBit(Tok.null),
+  timestamp: tokBit(Tok.string) | tokBit(Tok.null),
+  date: tokBit(Tok.string) | tokBit(Tok.null),
+  time: tokBit(Tok.string) | tokBit(Tok.null),
+  uuid: tokBit(Tok.string) | tokBit(Tok.null),
+  integer: tokBit(Tok.number) | tokBit(Tok.null),
+  number: tokBit(Tok.number) | tokBit(Tok.null),
+  boolean: tokBit(Tok.true) | tokBit(Tok.false) | tokBit(Tok.null),
+  json: ALL,
+  array: tokBit(Tok.array) | tokBit(Tok.null),
+};
+
+/**
+ * The direct transcoder of one stream: a record's JSON bytes in, its row out, with no objects
+ * in between. Built once per schema from its plan; `scanRecord` checks the record and keeps
+ * its values' byte ranges, then `writeCsv`, `key` and `order` read them.
+ */
+export class Transcoder {
+  private readonly scan: RecordScan;
+
+  constructor(readonly plan: TranscodePlan) {
+    const accept = new Int32Array(plan.slots).fill(ALL);
+    for (const f of plan.fields) {
+      if ('meta' in f) continue;
+      let bits = ACCEPT[f.kind];
+      if (f.kind === 'array' && f.element === 'text') bits |= tokBit(Tok.string);
+      accept[f.slot] = bits;
+    }
+    if (plan.deletedSlot !== undefined) accept[plan.deletedSlot] = tokBit(Tok.null);
+    for (const s of plan.keySlots) accept[s] &= ~tokBit(Tok.null) & ~tokBit(Tok.object) & ~tokBit(Tok.array);
+    if (plan.orderSlot !== undefined) accept[plan.orderSlot] &= ~tokBit(Tok.object) & ~tokBit(Tok.array);
+    this.scan = new RecordScan(plan, accept);
+  }
+
+  /**
+   * Scans the record object at src[i] (the line ends before `end`); returns the position after
+   * it, or -1 when the record takes the generic path.
+   */
+  scanRecord(src: Buffer, i: number, end: number, lineStart: number): number {
+    const after = this.scan.scan(src, i, end);
+    if (after < 0) return -1;
+    for (const s of this.plan.keySlots) if (this.scan.kind[s] === Tok.missing) return -1;
+    // bytes past ASCII: the generic path reports a line that is not UTF-8
+    if (this.scan.high && !isUtf8(src.subarray(lineStart, end))) return -1;
+    return after;
+  }
+
+  /** The scanned record's CSV row at out[at]; the position after it, or -1. Room: `csvBound`. */
+  writeCsv(src: Buffer, env: RecordEnvelope, k: RowConstants, out: Uint8Array, at: number): number {
+    return writeCsvRow(this.plan.fields, this.scan, src, env, k, out, at);
+  }
+
+  /** The most bytes `writeCsv` writes for a line of `lineBytes` (constants included). */
+  csvBound(lineBytes: number, k: RowConstants): number {
+    return 3 * lineBytes + 8 * this.plan.fields.length + k.receivedAt.length + k.syncStartedAt.length + 64;
+  }
+
+  /** The value of a scanned slot as the generic path reads it from the parsed record. */
+  private value(src: Buffer, slot: number): unknown {
+    const s = this.scan.start[slot];
+    const e = this.scan.end[slot];
+    switch (this.scan.kind[slot]) {
+      case Tok.string:
+        return this.scan.escaped[slot] ? (JSON.parse(src.toString('utf8', s, e)) as string) : src.toString('utf8', s + 1, e - 1);
+      case Tok.number: {
+        const text = src.toString('latin1', s, e);
+        const n = Number(text);
+        return String(n) === text ? n : new ExactNumber(text);
+      }
+      case Tok.true:
+        return true;
+      case Tok.false:
+        return false;
+      case Tok.null:
+        return null;
+      default:
+        return undefined;
+    }
+  }
+
+  /** The key's identity, as RecordPipeline computes it from the parsed record. */
+  key(src: Buffer): string {
+    const slots = this.plan.keySlots;
+    if (slots.length === 1) {
+      const v = this.value(src, slots[0]);
+      return typeof v === 'string' ? v : String(v);
+    }
+    const parts = new Array<unknown>(slots.length);
+    for (let i = 0; i < slots.length; i++) {
+      const v = this.value(src, slots[i]);
+      parts[i] = v instanceof ExactNumber ? v.text : v;
+    }
+    return JSON.stringify(parts);
+  }
+
+  /** The bookmark value that orders records of one key (undefined without a bookmark). */
+  order(src: Buffer): unknown {
+    return this.plan.orderSlot === undefined ? undefined : this.value(src, this.plan.orderSlot);
+  }
+}
