@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --rows N] [-- --micro] [-- --only a,b] [-- --keep] [-- --no-write]
+// npm run bench [-- --rows N] [-- --micro] [-- --only a,b] [-- --workers 1,2,4] [-- --keep] [-- --no-write]
 //
 // Generates the workloads (once per size) into bench/data/, then runs every scenario in
 // bench/scenarios/ against one server: raw psql COPY first, then the target. Each scenario
@@ -8,9 +8,10 @@
 //   BENCH_ROWS / --rows       rows per workload (default 1,000,000)
 //   BENCH_DATABASE_URL        server (default postgres://postgres@127.0.0.1:5432/test)
 //   --micro                   run the micro-benchmarks (bench/micro/run-all.mjs) instead
+//   --workers / BENCH_WORKERS each target scenario once per parse_workers value (default: unset)
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { dropSchema, serverVersion } from './lib/db.mjs';
@@ -18,6 +19,7 @@ import { measureMethod } from './lib/measure.mjs';
 import { BENCH_DIR, DATA_DIR, benchOptions, requireBuilt } from './lib/options.mjs';
 import { BASE_SETTINGS } from './lib/run-target.mjs';
 import { BENCHMARKS_FILE, machineInfo, prependSection, resultsMarkdown } from './lib/report.mjs';
+import { idleRate, serverProbe } from './lib/server-cpu.mjs';
 import { ensureWorkloads } from './lib/workloads.mjs';
 
 const opts = benchOptions();
@@ -43,6 +45,9 @@ try {
 }
 
 log(`bench: ${opts.rows.toLocaleString('en-US')} rows against ${opts.databaseUrl.replace(/:[^:@/]*@/, ':***@')} (PostgreSQL ${pgVersion})`);
+const probe = serverProbe(opts.databaseUrl);
+const idle = probe.pid ? await idleRate(probe) : undefined;
+log(probe.pid ? `server CPU: postmaster pid ${probe.pid} (the ${probe.via}) and its children; ${idle.toFixed(2)} CPU s/s with no scenario running` : `server CPU: n/a, ${probe.why}`);
 const files = await ensureWorkloads(opts.rows, log);
 const logDir = join(DATA_DIR, 'logs');
 mkdirSync(logDir, { recursive: true });
@@ -56,9 +61,13 @@ const selected = opts.only ? scenarios.filter((s) => opts.only.some((o) => s.id.
 if (selected.length === 0) throw new Error(`--only ${opts.only} matches no scenario (have: ${scenarios.map((s) => s.id).join(', ')})`);
 
 const ctx = { rows: opts.rows, databaseUrl: opts.databaseUrl, files, logDir };
+const workerLabel = (w) => (w === 0 ? '0 workers (main thread)' : `${w} worker${w === 1 ? '' : 's'}`);
+// --workers: each target scenario once per parse_workers value, scenario by scenario
+const plan = selected.flatMap((s) => (opts.workers && s.workerMatrix !== false ? opts.workers.map((w) => ({ s, w })) : [{ s }]));
 const results = [];
 let failed;
-for (const s of selected) {
+for (const { s: base, w } of plan) {
+  const s = w === undefined ? base : { ...base, label: `${base.label} · ${workerLabel(w)}` };
   // a scenario that needs something this machine lacks says so and is left out
   const unavailable = s.skip ?? s.unavailable?.();
   if (unavailable) {
@@ -75,15 +84,15 @@ for (const s of selected) {
     const runs = [];
     for (let i = 0; i < opts.repeat; i++) {
       if (i > 0) dropSchema(url, s.schema);
-      const m = await s.run(ctx);
+      const m = await s.run({ ...ctx, parseWorkers: w });
       runs.push(m);
       log(
         `  ${m.wall.toFixed(2)} s, ${Math.round(opts.rows / m.wall).toLocaleString('en-US')} rows/s, CPU ${m.cpu.toFixed(2)} s, ` +
-          `peak RSS ${Math.round(m.maxRssKb / 1024)} MB, host busy ${m.hostBusy === undefined ? '?' : Math.round(m.hostBusy * 100) + ' %'}, rows verified`,
+          `server CPU ${m.serverCpu === undefined ? 'n/a' : m.serverCpu.toFixed(2) + ' s'}${m.otherClients ? ` (${m.otherClients} other clients connected)` : ''}, peak RSS ${Math.round(m.maxRssKb / 1024)} MB, host busy ${m.hostBusy === undefined ? '?' : Math.round(m.hostBusy * 100) + ' %'}, rows verified`,
       );
     }
     const best = runs.reduce((a, b) => (b.wall < a.wall ? b : a));
-    results.push({ ...best, id: s.id, label: s.label, baseline: !!s.baseline, inputBytes: s.inputBytes?.(files) ?? statSync(input).size, walls: runs.map((m) => m.wall) });
+    results.push({ ...best, id: s.id, workers: w, label: s.label, baseline: !!s.baseline, inputBytes: s.inputBytes?.(files) ?? statSync(input).size, walls: runs.map((m) => m.wall) });
   } catch (e) {
     failed = e;
     log(`\n*** BENCH FAILED in ${s.id}: ${e.message}\n`);
@@ -106,14 +115,21 @@ const section = resultsMarkdown({
   totalSeconds: (performance.now() - t0) / 1000,
   results,
   notes: [
-    `Target settings: ${defaults}; (c) load_method=upsert; everything else at its default. Input read with --input.`,
+    `Target settings: ${defaults}; (c), (c2) load_method=upsert; everything else at its default. Input read with --input.`,
+    opts.workers
+      ? `Rows marked "· N workers" ran with parse_workers=N (encode worker threads beside the main thread); the raw COPY and (k)/(k2) rows once. The target's default: min(4, cores) = ${Math.min(4, availableParallelism())} here.`
+      : `parse_workers unset: the target's default, min(4, cores) = ${Math.min(4, availableParallelism())} encode worker threads here.`,
+    '(c2) loads the wide rows once (not timed, then VACUUM ANALYZE) and measures loading the same rows again: every record updates an existing key.',
     '(a) and (a2) load into a typed table with a primary key on id (tags as jsonb); the target adds 7 `_sdc_*` columns and, append-only, creates no primary key.',
     `(e) is the wide workload with record i sent to stream events_{i mod 20} (bench/interleave-streams.mjs).`,
     ...results.filter((r) => r.note).map((r) => `${r.id}: into the Citus coordinator at BENCH_CITUS_URL, ${r.note}.`),
     '(k)/(k2): 20 ACTIVATE_VERSION messages (hard_delete) against a table of the given rows, without/with create_performance_indexes; rows/s is table rows over wall time. (l): (b) into a table partitioned by day on created_at.',
     ...embeddingsNote(results),
+    probe.pid || results.some((r) => r.serverCpu !== undefined)
+      ? `Server CPU: utime + stime of the PostgreSQL postmaster and all its children (backends, background processes, autovacuum) over the scenario, from /proc, reaped backends included through the postmaster's cutime + cstime; for the Citus rows, the coordinator's only. It is the whole server's: in 1 s before the first scenario, with none running, it used ${idle === undefined ? 'n/a' : idle.toFixed(2)} CPU s/s. Client and server CPU are per million rows (for (k)/(k2), table rows).`
+      : `Server CPU n/a: ${probe.why}. Client CPU is per million rows.`,
     '"× (a) wall" is wall time divided by the wide raw COPY\'s; every row count was checked with SELECT count(*).',
-    `Each scenario ran ${opts.repeat} time(s); the fastest run is shown. All wall times (s): ${results.map((r) => `${r.id} ${r.walls.map((w) => w.toFixed(2)).join(' / ')}`).join('; ')}.`,
+    `Each scenario ran ${opts.repeat} time(s); the fastest run is shown. All wall times (s): ${results.map((r) => `${r.id}${r.workers === undefined ? '' : ` (${workerLabel(r.workers)})`} ${r.walls.map((w) => w.toFixed(2)).join(' / ')}`).join('; ')}.`,
   ],
 });
 process.stdout.write('\n' + section);

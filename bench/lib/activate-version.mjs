@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkpoint, countRows, psql, quoteIdent, targetConnection, verifyCount } from './db.mjs';
 import { measure } from './measure.mjs';
+import { serverProbe } from './server-cpu.mjs';
 import { CLI, DATA_DIR } from './options.mjs';
 import { BASE_SETTINGS, runTarget, tail } from './run-target.mjs';
 
@@ -38,7 +39,7 @@ export async function activateVersionScenario(ctx, { id, schema, indexes }) {
   const config = { ...targetConnection(ctx.databaseUrl), ...BASE_SETTINGS, ...settings, default_target_schema: schema };
   const base = join(ctx.logDir, id);
   writeFileSync(`${base}.config.json`, JSON.stringify(config, null, 2) + '\n');
-  const m = await measure(process.execPath, [CLI, '--config', `${base}.config.json`, '--input', input], { stdoutFile: `${base}.state.jsonl`, stderrFile: `${base}.log` });
+  const m = await measure(process.execPath, [CLI, '--config', `${base}.config.json`, '--input', input], { stdoutFile: `${base}.state.jsonl`, stderrFile: `${base}.log`, server: serverProbe(ctx.databaseUrl) });
   if (m.code !== 0) throw new Error(`target exited with code ${m.code} in "${id}"; last log lines:\n${tail(`${base}.log`)}`);
   verifyCount(id, countRows(ctx.databaseUrl, schema, 'events'), ctx.rows - VERSIONS * perVersion + 1);
   m.states = 0;

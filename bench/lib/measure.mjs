@@ -25,7 +25,8 @@ export function measureMethod() {
 }
 
 let ticks;
-function clockTicks() {
+/** Clock ticks a second (getconf CLK_TCK), the unit of /proc/<pid>/stat times. */
+export function clockTicks() {
   if (ticks === undefined) {
     try {
       ticks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
@@ -70,9 +71,12 @@ function sampleProc(pid, acc) {
 
 /**
  * Spawns `cmd args`, stdin from `stdinFile` (or nothing), stdout/stderr into files.
- * Resolves { code, wall, user, sys, cpu, maxRssKb, hostBusy }; never rejects on a non-zero exit.
+ * Resolves { code, wall, user, sys, cpu, maxRssKb, hostBusy, serverCpu, otherClients }; never rejects on a
+ * non-zero exit. `server` (lib/server-cpu.mjs serverProbe) measures the database server's CPU
+ * over the same span: serverCpu is undefined when the server is not a process of this machine;
+ * otherClients counts the server's client backends just before the child started (not ours).
  */
-export async function measure(cmd, args, { stdinFile, stdoutFile, stderrFile, env } = {}) {
+export async function measure(cmd, args, { stdinFile, stdoutFile, stderrFile, env, server } = {}) {
   const fds = [
     stdinFile ? openSync(stdinFile, 'r') : 'ignore',
     stdoutFile ? openSync(stdoutFile, 'w') : 'ignore',
@@ -82,7 +86,9 @@ export async function measure(cmd, args, { stdinFile, stdoutFile, stderrFile, en
   const usageFile = stderrFile ? `${stderrFile}.usage` : undefined;
   const [file, argv] = time && usageFile ? [time, ['-o', usageFile, '-f', '%e %U %S %M', cmd, ...args]] : [cmd, args];
   const acc = { user: 0, sys: 0, maxRssKb: 0 };
+  const otherClients = server?.otherClients();
   const cpu0 = hostCpu();
+  const server0 = server?.snapshot();
   const t0 = process.hrtime.bigint();
   const child = spawn(file, argv, { stdio: fds, env: { ...process.env, ...env } });
   let timer;
@@ -93,6 +99,8 @@ export async function measure(cmd, args, { stdinFile, stdoutFile, stderrFile, en
   });
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
   const hostBusy = busyShare(cpu0, hostCpu());
+  const server1 = server?.snapshot();
+  const serverCpu = server0 !== undefined && server1 !== undefined ? server1 - server0 : undefined;
   if (timer) clearInterval(timer);
   for (const fd of fds) if (typeof fd === 'number') closeSync(fd);
   if (time && usageFile) {
@@ -100,5 +108,5 @@ export async function measure(cmd, args, { stdinFile, stdoutFile, stderrFile, en
     rmSync(usageFile, { force: true });
     [, acc.user, acc.sys, acc.maxRssKb] = last;
   }
-  return { code, wall, user: acc.user, sys: acc.sys, cpu: acc.user + acc.sys, maxRssKb: acc.maxRssKb, hostBusy };
+  return { code, wall, user: acc.user, sys: acc.sys, cpu: acc.user + acc.sys, maxRssKb: acc.maxRssKb, hostBusy, serverCpu, otherClients };
 }

@@ -28,7 +28,15 @@ export function parseRows(text, what) {
   return n;
 }
 
-/** Options of `npm run bench`: --rows / BENCH_ROWS, --repeat / BENCH_REPEAT, BENCH_DATABASE_URL, --micro, --only, --keep. */
+/** `--workers 1,2,4`: parse_workers values (0 to 16), each run as its own row; undefined: the target's default. */
+export function parseWorkers(text, what = '--workers') {
+  if (text === undefined || text === '') return undefined;
+  const list = String(text).split(',').map((w) => Number(w.trim()));
+  if (list.some((n) => !Number.isInteger(n) || n < 0 || n > 16)) throw new Error(`${what} must list integers from 0 to 16, like 1,2,4 (got ${JSON.stringify(text)})`);
+  return [...new Set(list)];
+}
+
+/** Options of `npm run bench`: --rows / BENCH_ROWS, --repeat / BENCH_REPEAT, --workers / BENCH_WORKERS, BENCH_DATABASE_URL, --micro, --only, --keep. */
 export function benchOptions(argv = process.argv.slice(2), env = process.env) {
   const rowsArg = argValue(argv, '--rows');
   const rows = rowsArg !== undefined ? parseRows(rowsArg, '--rows') : env.BENCH_ROWS ? parseRows(env.BENCH_ROWS, 'BENCH_ROWS') : DEFAULT_ROWS;
@@ -42,6 +50,7 @@ export function benchOptions(argv = process.argv.slice(2), env = process.env) {
     keep: argv.includes('--keep'),
     noWrite: argv.includes('--no-write'),
     only: only ? only.split(',') : undefined,
+    workers: parseWorkers(argValue(argv, '--workers') ?? env.BENCH_WORKERS, argValue(argv, '--workers') !== undefined ? '--workers' : 'BENCH_WORKERS'),
   };
 }
 

@@ -12,6 +12,8 @@ Produced by \`npm run bench\` (bench/run.mjs): every scenario loads the same row
 PostgreSQL server in one run, next to a raw \`psql COPY ... FROM STDIN (FORMAT csv)\` of the
 equivalent CSV. Workloads come from \`../shared/bench/gen-singer.mjs\` (see its README).
 "CPU" and "peak RSS" are those of the client process (the target, or psql for the COPY rows);
+"server CPU" is that of the PostgreSQL server (its postmaster and all its processes, from /proc;
+"n/a" when the server is not on this machine); the "/ 1M rows" columns are CPU-seconds per million rows;
 "host busy" is the share of all cores busy during the scenario, every process included
 (the target, PostgreSQL and anything else running on the machine).
 
@@ -42,16 +44,21 @@ export function resultsMarkdown({ started, rows, machine, pgVersion, loadBefore,
       `PostgreSQL ${pgVersion} · load average ${loadBefore.map((x) => x.toFixed(2)).join(' / ')} (1/5/15 min) before, ` +
       `${loadAfter.map((x) => x.toFixed(2)).join(' / ')} after · CPU and RSS by ${method} · whole run ${fmt(totalSeconds, 0)} s`,
     '',
-    '| scenario | input | wall s | rows/s | input MB/s | × (a) wall | CPU s (user+sys) | CPU ÷ wall | peak RSS MB | host busy |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| scenario | input | wall s | rows/s | input MB/s | × (a) wall | CPU s (user+sys) | CPU ÷ wall | client CPU s / 1M rows | server CPU s / 1M rows | peak RSS MB | host busy |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
+  const perMillion = (s) => (s === undefined ? 'n/a' : fmt((s * 1e6) / rows, 2));
+  // † other clients were connected as the run started: the server CPU holds their work too
+  const shared = (r) => (r.otherClients ? ' †' : '');
   for (const r of results) {
     const ratio = base ? `${fmt(r.wall / base.wall, 1)}×` : '–';
     lines.push(
       `| ${r.label} | ${fmt(r.inputBytes / 1e6)} MB | ${fmt(r.wall, 2)} | ${fmt(rows / r.wall)} | ${fmt(r.inputBytes / 1e6 / r.wall, 1)} | ${ratio} | ` +
-        `${fmt(r.cpu, 2)} (${fmt(r.user, 2)} + ${fmt(r.sys, 2)}) | ${fmt(r.cpu / r.wall, 2)} | ${fmt(r.maxRssKb / 1024)} | ${pct(r.hostBusy)} |`,
+        `${fmt(r.cpu, 2)} (${fmt(r.user, 2)} + ${fmt(r.sys, 2)}) | ${fmt(r.cpu / r.wall, 2)} | ${perMillion(r.cpu)} | ${perMillion(r.serverCpu)}${shared(r)} | ${fmt(r.maxRssKb / 1024)} | ${pct(r.hostBusy)} |`,
     );
   }
+  const others = results.filter((r) => r.otherClients);
+  if (others.length) notes = [...(notes ?? []), `† ${others.length} row(s): other clients (up to ${Math.max(...others.map((r) => r.otherClients))}) were connected to the server as the run started; their work is in its server CPU.`];
   if (notes?.length) lines.push('', ...notes.map((n) => `- ${n}`));
   return lines.join('\n') + '\n';
 }

@@ -8,6 +8,7 @@ export default {
   id,
   label: '(k) 20 x ACTIVATE_VERSION on a large table, no index',
   schema,
+  workerMatrix: false, // no records to parse: parse_workers changes nothing
   input: () => activateInput(id),
   run: (ctx) => activateVersionScenario(ctx, { id, schema, indexes: false }),
 };

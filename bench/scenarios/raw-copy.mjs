@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { checkpoint, countRows, dropSchema, psql, quoteIdent, verifyCount } from '../lib/db.mjs';
 import { measure } from '../lib/measure.mjs';
+import { serverProbe } from '../lib/server-cpu.mjs';
 import { tail } from '../lib/run-target.mjs';
 import { csvColumns } from '../lib/workloads.mjs';
 
@@ -25,6 +26,7 @@ export async function rawCopy(ctx, { id, schema, table, variant, csvFile }) {
     stdinFile: csvFile,
     stdoutFile: join(ctx.logDir, `${id}.out`),
     stderrFile: log,
+    server: serverProbe(ctx.databaseUrl),
   });
   if (m.code !== 0) throw new Error(`psql COPY exited with code ${m.code} in "${id}":\n${tail(log)}`);
   verifyCount(id, countRows(ctx.databaseUrl, schema, table), ctx.rows);
