@@ -1,6 +1,6 @@
 import { InputError } from '../errors.js';
 import type { Batch, LoadCounts, LoadTarget } from '../load/batch.js';
-import { batchPrefix } from './batch-prefix.js';
+import { batchBefore } from './batch-prefix.js';
 import { isFull, isStale, overMemory, type FlushLimits } from './flush-policy.js';
 import { LoadLanes, type Lane } from './load-lanes.js';
 import type { StreamBuffer } from './stream-buffer.js';
@@ -9,7 +9,7 @@ import type { StreamBuffer } from './stream-buffer.js';
 export interface Sink extends Lane {
   buffer: StreamBuffer;
   copyColumns: string[];
-  batchShape: Pick<Batch, 'merge' | 'keyColumns' | 'orderColumn' | 'dataColumns' | 'hardDelete' | 'partition'>;
+  batchShape: Pick<Batch, 'merge' | 'keyColumns' | 'orderColumn' | 'dataColumns' | 'hardDelete' | 'partition' | 'format'>;
 }
 
 /**
@@ -57,11 +57,11 @@ export class Batcher {
   }
 
   /** Adds a row; flushes the sink when full. False when the row was dropped as older than its key's. */
-  add(sink: Sink, row: string | Buffer, seq: number, line: number, key: string | undefined, order: unknown): boolean {
+  add(sink: Sink, row: string | Buffer, seq: number, line: number, key: string | undefined, order: unknown, csv = false): boolean {
     const buffer = sink.buffer;
     const bytes = buffer.bytes;
     const size = buffer.size;
-    const added = buffer.add(row, seq, key, Date.now(), order, line);
+    const added = buffer.add(row, seq, key, Date.now(), order, line, csv);
     this.bufferedBytes += buffer.bytes - bytes;
     this.bufferedRows += buffer.size - size;
     if (isFull(buffer, this.limits)) {
@@ -88,6 +88,7 @@ export class Batcher {
       columns: sink.copyColumns,
       ...sink.batchShape,
       chunks: taken.chunks,
+      ...(taken.fallback ? { fallback: taken.fallback } : {}),
       rowCount: taken.rowCount,
       lines: taken.lines,
       seqs: taken.seqs,
@@ -117,8 +118,9 @@ export class Batcher {
           e = new InputError(`BATCH file ${file} line ${batch.lines[row - 1]}: ${err.detail}`, { stream: err.stream, column: err.column }, { cause: err.cause, batchRow: row });
         }
         this.rejectedAt = Math.min(this.rejectedAt ?? Infinity, batch.seqs[row - 1]);
-        if (row > 1) {
-          await this.timed(batchPrefix(batch, row - 1), entry.firstSeq);
+        const before = batchBefore(batch, batch.seqs[row - 1]);
+        if (before.rowCount > 0) {
+          await this.timed(before, entry.firstSeq);
           entry.firstSeq = batch.seqs[row - 1];
         }
       }

@@ -1,4 +1,4 @@
-import { stampTail, writeStamp } from '../stream/record-metadata.js';
+import { binaryStampTail, stampTail, writeBinaryStamp, writeStamp } from '../stream/record-metadata.js';
 
 /** Orders two bookmark values: numbers numerically, date-times as instants, else as text. */
 export function compareOrder(a: unknown, b: unknown): number {
@@ -15,7 +15,7 @@ export function compareOrder(a: unknown, b: unknown): number {
 }
 
 /**
- * The rows of one stream waiting for their flush, already encoded as CSV lines. With keys,
+ * The rows of one stream waiting for their flush, already encoded for COPY. With keys,
  * a later record with the same key replaces the earlier one (last record wins), so the batch
  * reaching PostgreSQL holds each key once; with an order value (the stream's bookmark), a
  * record older than the one held is dropped instead.
@@ -23,31 +23,77 @@ export function compareOrder(a: unknown, b: unknown): number {
  * Rows are placed by their record sequence number (the order of the input); each also keeps
  * its input line, for error messages. A stamped buffer (a stream with metadata columns) leads
  * every row with its _sdc_sequence and _sdc_batched_at (see stream/record-metadata.ts).
+ *
+ * A binary buffer holds rows in COPY's binary format (each led by its field count), and beside
+ * them, in a CSV segment of their own, the rare rows whose values the binary encoders left to
+ * PostgreSQL's text input: a batch then loads with two COPYs.
  */
 const CHUNK_BYTES = 1 << 20;
 
 export interface BufferOptions {
   /** Stamp rows with _sdc_sequence (this base + the record's sequence) and _sdc_batched_at. */
   stamp?: { sequenceBase: number };
+  /** Rows are binary COPY tuples of this many fields (stamped ones included). */
+  binary?: { fields: number };
 }
 
 export interface TakenRows {
   chunks: Buffer[];
-  /** Input line of each row, in COPY order. */
+  /** Input line of each row, in COPY order (the main segment's rows, then the CSV segment's). */
   lines: number[];
   /** Record sequence of each row, in COPY order. */
   seqs: number[];
   rowCount: number;
   bytes: number;
   firstSeq: number;
+  /** A binary buffer's CSV rows: the last `rows` of lines and seqs. */
+  fallback?: { chunks: Buffer[]; rows: number };
+}
+
+/** Chunks of encoded rows, written in place. */
+class Segment {
+  chunks: Buffer[] = [];
+  current: Buffer | null = null;
+  pos = 0;
+
+  room(atLeast: number): Buffer {
+    if (this.current === null || this.current.length - this.pos < atLeast) {
+      if (this.current !== null && this.pos > 0) this.chunks.push(this.current.subarray(0, this.pos));
+      this.current = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, atLeast));
+      this.pos = 0;
+    }
+    return this.current;
+  }
+
+  all(): Buffer[] {
+    return this.current && this.pos > 0 ? [...this.chunks, this.current.subarray(0, this.pos)] : this.chunks;
+  }
+
+  /** Cuts the segment at row start (chunk, offset). */
+  cut(chunk: number, start: number): void {
+    const all = this.all();
+    this.chunks = all.slice(0, chunk);
+    if (start > 0) this.chunks.push(all[chunk].subarray(0, start));
+    this.current = null;
+    this.pos = 0;
+  }
+
+  reset(): void {
+    // the current chunk's unused tail is kept for the next rows; handed-over bytes are not reused
+    if (this.current !== null && this.pos > 0) {
+      this.current = this.current.length - this.pos >= 64 * 1024 ? this.current.subarray(this.pos) : null;
+    }
+    this.pos = 0;
+    this.chunks = [];
+  }
 }
 
 export class StreamBuffer {
-  /** Filled chunks, and the one being written. */
-  private chunks: Buffer[] = [];
-  private current: Buffer | null = null;
-  private pos = 0;
-  /** Per row: chunk index, start offset, byte length (-1 when replaced), sequence and input line. */
+  /** The rows in the buffer's format, and (binary buffers) the CSV rows. */
+  private readonly main = new Segment();
+  private readonly csv = new Segment();
+  /** Per row: segment (1: CSV of a binary buffer), chunk index, start offset, byte length (-1 when replaced), sequence and input line. */
+  private rowSeg: number[] = [];
   private rowChunk: number[] = [];
   private rowStart: number[] = [];
   private rowBytes: number[] = [];
@@ -57,8 +103,10 @@ export class StreamBuffer {
   private orders = new Map<string, unknown>();
   private live = 0;
   private replaced = 0;
-  /** `,_sdc_batched_at,` of the open batch (stamped buffers). */
+  private csvRows = 0;
+  /** `,_sdc_batched_at,` of the open batch (stamped buffers), and its binary field. */
   private tail: Buffer = Buffer.alloc(0);
+  private binaryTail: Buffer = Buffer.alloc(0);
   bytes = 0;
   firstSeq = Infinity;
   openedAt = 0;
@@ -70,20 +118,36 @@ export class StreamBuffer {
   }
 
   /**
-   * Adds a row (text, or UTF-8 bytes from an encode worker), written straight into the chunk
-   * buffers; returns false when it was dropped as older than the row held for its key.
+   * Adds a row (text, or bytes from an encode worker or the transcoder), written straight into
+   * the chunk buffers; `csv` marks a CSV row of a binary buffer. Returns false when it was
+   * dropped as older than the row held for its key.
    */
-  add(row: string | Buffer, seq: number, key: string | undefined, now: number, order?: unknown, line: number = seq): boolean {
+  add(row: string | Buffer, seq: number, key: string | undefined, now: number, order?: unknown, line: number = seq, csv = false): boolean {
     if (!this.admit(seq, key, now, order)) return false;
     const stamp = this.options.stamp;
+    const binary = this.options.binary !== undefined && !csv;
+    const seg = csv && this.options.binary ? this.csv : this.main;
     // a UTF-16 code unit takes at most 3 UTF-8 bytes; a sequence has at most 16 digits
-    const most = (stamp ? 16 + this.tail.length : 0) + (typeof row === 'string' ? row.length * 3 : row.length);
-    if (this.current === null || this.current.length - this.pos < most) this.newChunk(most);
-    const out = this.current!;
-    let n = stamp ? writeStamp(out, this.pos, stamp.sequenceBase + seq, this.tail) : 0;
-    if (typeof row === 'string') n += out.write(row, this.pos + n, 'utf8');
-    else n += (row as Buffer).copy(out, this.pos + n);
-    this.record(seq, line, n);
+    const most = (stamp ? 16 + this.tail.length : 0) + 2 + (typeof row === 'string' ? row.length * 3 : row.length);
+    const out = seg.room(most);
+    const at = seg.pos;
+    let n: number;
+    if (binary) {
+      out.writeUInt16BE(this.options.binary!.fields, at);
+      n = 2 + (stamp ? writeBinaryStamp(out, at + 2, stamp.sequenceBase + seq, this.binaryTail) : 0);
+    } else n = stamp ? writeStamp(out, at, stamp.sequenceBase + seq, this.tail) : 0;
+    if (typeof row === 'string') n += out.write(row, at + n, 'utf8');
+    else n += (row as Buffer).copy(out, at + n);
+    this.rowSeg.push(seg === this.csv ? 1 : 0);
+    if (seg === this.csv) this.csvRows++;
+    this.rowChunk.push(seg.chunks.length);
+    this.rowStart.push(at);
+    this.rowBytes.push(n);
+    this.seqs.push(seq);
+    this.lines.push(line);
+    seg.pos += n;
+    this.bytes += n;
+    this.live++;
     return true;
   }
 
@@ -97,37 +161,23 @@ export class StreamBuffer {
     if (this.seqs.length === 0) {
       this.firstSeq = seq;
       this.openedAt = now;
-      if (this.options.stamp) this.tail = stampTail(new Date(now).toISOString());
+      if (this.options.stamp) {
+        this.tail = stampTail(new Date(now).toISOString());
+        if (this.options.binary) this.binaryTail = binaryStampTail(now);
+      }
     }
     if (key !== undefined) {
       const previous = this.keys.get(key);
       if (previous !== undefined) {
         this.bytes -= this.rowBytes[previous];
         this.rowBytes[previous] = -1;
+        if (this.rowSeg[previous] === 1) this.csvRows--;
         this.replaced++;
         this.live--;
       }
       this.keys.set(key, this.seqs.length);
     }
     return true;
-  }
-
-  /** Books the row just written at `pos` (n bytes). */
-  private record(seq: number, line: number, n: number): void {
-    this.rowChunk.push(this.chunks.length);
-    this.rowStart.push(this.pos);
-    this.rowBytes.push(n);
-    this.seqs.push(seq);
-    this.lines.push(line);
-    this.pos += n;
-    this.bytes += n;
-    this.live++;
-  }
-
-  private newChunk(atLeast: number): void {
-    if (this.current !== null && this.pos > 0) this.chunks.push(this.current.subarray(0, this.pos));
-    this.current = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, atLeast));
-    this.pos = 0;
   }
 
   /**
@@ -139,69 +189,82 @@ export class StreamBuffer {
     let i = this.seqs.length;
     while (i > 0 && this.seqs[i - 1] >= seq) i--;
     if (i === this.seqs.length) return;
-    for (let j = i; j < this.seqs.length; j++) this.bytes -= this.rowBytes[j];
+    for (let j = i; j < this.seqs.length; j++) {
+      this.bytes -= this.rowBytes[j];
+      if (this.rowSeg[j] === 1) this.csvRows--;
+    }
     this.live -= this.seqs.length - i;
     if (i === 0) {
       this.reset();
       return;
     }
-    // cut the buffers at the start of row i
-    const chunk = this.rowChunk[i];
-    const start = this.rowStart[i];
-    const all = this.current ? [...this.chunks, this.current.subarray(0, this.pos)] : this.chunks;
-    this.chunks = all.slice(0, chunk);
-    if (start > 0) this.chunks.push(all[chunk].subarray(0, start));
-    this.current = null;
-    this.pos = 0;
-    this.rowChunk.length = this.rowStart.length = this.rowBytes.length = this.seqs.length = this.lines.length = i;
+    // cut each segment at its first row from i on
+    for (const [segment, id] of [
+      [this.main, 0],
+      [this.csv, 1],
+    ] as const) {
+      let j = i;
+      while (j < this.seqs.length && this.rowSeg[j] !== id) j++;
+      if (j < this.seqs.length) segment.cut(this.rowChunk[j], this.rowStart[j]);
+    }
+    this.rowSeg.length = this.rowChunk.length = this.rowStart.length = this.rowBytes.length = this.seqs.length = this.lines.length = i;
   }
 
   /** Hands over the rows as buffers (with the sequence and input line of each row) and empties the buffer. */
   take(): TakenRows {
-    const all = this.current && this.pos > 0 ? [...this.chunks, this.current.subarray(0, this.pos)] : this.chunks;
+    const main = this.main.all();
     let chunks: Buffer[];
     let lines: number[];
     let seqs: number[];
-    if (this.replaced === 0) {
-      chunks = all;
+    let fallback: TakenRows['fallback'];
+    if (this.replaced === 0 && this.csvRows === 0) {
+      chunks = main;
       lines = this.lines;
       seqs = this.seqs;
     } else {
-      // skip replaced rows: consecutive live rows of one chunk become one slice
-      chunks = [];
-      lines = [];
-      seqs = [];
-      let runChunk = -1;
-      let runStart = 0;
-      let runEnd = 0;
-      for (let i = 0; i < this.seqs.length; i++) {
-        if (this.rowBytes[i] < 0) continue;
-        const c = this.rowChunk[i];
-        const start = this.rowStart[i];
-        if (c === runChunk && start === runEnd) runEnd += this.rowBytes[i];
-        else {
-          if (runChunk >= 0) chunks.push(all[runChunk].subarray(runStart, runEnd));
-          runChunk = c;
-          runStart = start;
-          runEnd = start + this.rowBytes[i];
-        }
-        lines.push(this.lines[i]);
-        seqs.push(this.seqs[i]);
-      }
-      if (runChunk >= 0) chunks.push(all[runChunk].subarray(runStart, runEnd));
+      const csv = this.csv.all();
+      const mainRows = this.collect(0, main);
+      const csvRows = this.collect(1, csv);
+      chunks = mainRows.chunks;
+      lines = [...mainRows.lines, ...csvRows.lines];
+      seqs = [...mainRows.seqs, ...csvRows.seqs];
+      if (csvRows.seqs.length) fallback = { chunks: csvRows.chunks, rows: csvRows.seqs.length };
     }
-    const out = { chunks, lines, seqs, rowCount: this.live, bytes: this.bytes, firstSeq: this.firstSeq };
+    const out: TakenRows = { chunks, lines, seqs, rowCount: this.live, bytes: this.bytes, firstSeq: this.firstSeq, ...(fallback ? { fallback } : {}) };
     this.reset();
     return out;
   }
 
-  private reset(): void {
-    // the current chunk's unused tail is kept for the next rows; handed-over bytes are not reused
-    if (this.current !== null && this.pos > 0) {
-      this.current = this.current.length - this.pos >= 64 * 1024 ? this.current.subarray(this.pos) : null;
+  /** The live rows of one segment: consecutive rows of one chunk become one slice. */
+  private collect(id: number, all: Buffer[]): { chunks: Buffer[]; lines: number[]; seqs: number[] } {
+    const chunks: Buffer[] = [];
+    const lines: number[] = [];
+    const seqs: number[] = [];
+    let runChunk = -1;
+    let runStart = 0;
+    let runEnd = 0;
+    for (let i = 0; i < this.seqs.length; i++) {
+      if (this.rowBytes[i] < 0 || this.rowSeg[i] !== id) continue;
+      const c = this.rowChunk[i];
+      const start = this.rowStart[i];
+      if (c === runChunk && start === runEnd) runEnd += this.rowBytes[i];
+      else {
+        if (runChunk >= 0) chunks.push(all[runChunk].subarray(runStart, runEnd));
+        runChunk = c;
+        runStart = start;
+        runEnd = start + this.rowBytes[i];
+      }
+      lines.push(this.lines[i]);
+      seqs.push(this.seqs[i]);
     }
-    this.pos = 0;
-    this.chunks = [];
+    if (runChunk >= 0) chunks.push(all[runChunk].subarray(runStart, runEnd));
+    return { chunks, lines, seqs };
+  }
+
+  private reset(): void {
+    this.main.reset();
+    this.csv.reset();
+    this.rowSeg = [];
     this.rowChunk = [];
     this.rowStart = [];
     this.rowBytes = [];
@@ -211,6 +274,7 @@ export class StreamBuffer {
     this.orders.clear();
     this.live = 0;
     this.replaced = 0;
+    this.csvRows = 0;
     this.bytes = 0;
     this.firstSeq = Infinity;
   }

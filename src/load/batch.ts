@@ -41,7 +41,11 @@ export interface Batch {
   hardDelete: boolean;
   /** The table is partitioned: partitions for the batch's values are made before its rows go in. */
   partition?: BatchPartitioning;
+  /** The rows, in `format` (CSV unless binary). */
   chunks: Buffer[];
+  format?: 'binary';
+  /** A binary batch's rows whose values are left to PostgreSQL's text input: CSV, COPYed after `chunks`; the last `rows` rows of lines and seqs. */
+  fallback?: { chunks: Buffer[]; rows: number };
   rowCount: number;
   /** Input line of each row, in COPY order (for error messages). */
   lines: number[];

@@ -2,9 +2,36 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { buildCopySql } from '../sql/merge.js';
+import type { Batch } from './batch.js';
+
+/** Binary COPY's signature, flags (none) and header extension length (0). */
+export const COPY_BINARY_HEADER = Buffer.from([0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0]);
+/** Binary COPY's end: a tuple of -1 fields. */
+export const COPY_BINARY_TRAILER = Buffer.from([0xff, 0xff]);
 
 /** Runs a COPY ... FROM STDIN with the batch's encoded chunks. */
 export async function copyInto(client: PoolClient, sql: string, chunks: Buffer[]): Promise<void> {
   const stream = client.query(copyFrom(sql));
   await pipeline(Readable.from(chunks, { objectMode: false }), stream);
+}
+
+/**
+ * COPYs a batch's rows into `target` (a table or the staging table): the rows in the batch's
+ * format, then a binary batch's CSV rows. A value PostgreSQL rejects in the second COPY is
+ * numbered after the first COPY's rows (`copyRowOffset`), as the batch's lines are.
+ */
+export async function copyRows(client: PoolClient, target: string, batch: Pick<Batch, 'columns' | 'chunks' | 'format' | 'fallback' | 'rowCount'>): Promise<void> {
+  const mainRows = batch.rowCount - (batch.fallback?.rows ?? 0);
+  if (mainRows > 0 || !batch.fallback) {
+    if (batch.format === 'binary') await copyInto(client, buildCopySql(target, batch.columns, 'binary'), [COPY_BINARY_HEADER, ...batch.chunks, COPY_BINARY_TRAILER]);
+    else await copyInto(client, buildCopySql(target, batch.columns), batch.chunks);
+  }
+  if (!batch.fallback) return;
+  try {
+    await copyInto(client, buildCopySql(target, batch.columns), batch.fallback.chunks);
+  } catch (e) {
+    if (e !== null && typeof e === 'object') (e as { copyRowOffset?: number }).copyRowOffset = mainRows;
+    throw e;
+  }
 }

@@ -62,7 +62,8 @@ export function toTargetError(error: unknown, ctx: BatchContext): TargetError {
   const code = e?.code;
   const copyPlace = copyPlaceOf(e?.where, ctx.columns);
   if (code && (code.startsWith('22') || code === '23502' || code === '23514') && copyPlace) {
-    const copyLine = copyPlace.row;
+    // the rows of a second COPY of the batch (its CSV rows) come after the first's
+    const copyLine = copyPlace.row + ((error as { copyRowOffset?: number }).copyRowOffset ?? 0);
     const line = ctx.lines && copyLine >= 1 && copyLine <= ctx.lines.length ? ctx.lines[copyLine - 1] : undefined;
     const citus = CITUS_NULL_DISTRIBUTION_VALUE.test(message) ? ' (every record needs a value in the Citus distribution column)' : '';
     return new InputError(

@@ -1,10 +1,9 @@
 import type { PoolClient } from 'pg';
 import { buildReleaseSavepointSql, buildRollbackToSavepointSql, buildSavepointSql } from '../sql/ddl.js';
 import { UNIQUE_VIOLATION } from '../sql/dialect.js';
-import { buildCopySql } from '../sql/merge.js';
 import { qualified } from '../sql/quote.js';
 import { tableLabel, type Batch, type LoadCounts } from './batch.js';
-import { copyInto } from './copy.js';
+import { copyRows } from './copy.js';
 import { sqlStateOf } from './db-errors.js';
 
 /**
@@ -33,7 +32,7 @@ export class DirectUpserts {
   async tryCopy(client: PoolClient, batch: Batch): Promise<LoadCounts | undefined> {
     await client.query(buildSavepointSql(SAVEPOINT));
     try {
-      await copyInto(client, buildCopySql(qualified(batch.table.schema, batch.table.table), batch.columns), batch.chunks);
+      await copyRows(client, qualified(batch.table.schema, batch.table.table), batch);
     } catch (e) {
       // a key already there; or COPY refused where it cannot run (row-level security: 0A000)
       const state = sqlStateOf(e);

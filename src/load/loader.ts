@@ -19,7 +19,7 @@ import { completeOverwrite, prepareOverwrite } from './strategies/overwrite.js';
 import { checkAccess, connectTimeoutError } from './access-checks.js';
 import { DEFAULT_ACCESS, type TableAccess } from './schema-access.js';
 import { runHook, type HookName } from './sql-hooks.js';
-import { copyInto } from './copy.js';
+import { copyRows } from './copy.js';
 import { DirectUpserts } from './direct-upsert.js';
 import { syncTable } from './table-sync.js';
 import { Transactions, type RetryOptions, type TransactionSettings } from './transaction.js';
@@ -184,7 +184,7 @@ export class Loader implements LoadTarget {
       counts = await this.tx
         .run('load batch', ctx, async (client) => {
           if (strategy.copiesIntoTable && (!partition || ready)) {
-            await copyInto(client, buildCopySql(qualified(batch.table.schema, batch.table.table), batch.columns), batch.chunks);
+            await copyRows(client, qualified(batch.table.schema, batch.table.table), batch);
             return strategy.mergeStaged(client, batch, { useMerge: false });
           }
           if (this.direct.eligible(batch, !this.citus)) {
@@ -193,7 +193,7 @@ export class Loader implements LoadTarget {
             this.log.debug({ stream: batch.stream, table: ctx.table }, 'a batch met existing keys: upserts of this table go through the staging table from now on');
           }
           await client.query(buildCreateStagingSql(batch.table.schema, batch.table.table, batch.columns));
-          await copyInto(client, buildCopySql(quoteIdent(STAGING_TABLE), batch.columns), batch.chunks);
+          await copyRows(client, quoteIdent(STAGING_TABLE), batch);
           if (partition && !ready) {
             // the staged rows' partitions (made outside this transaction, then the batch runs again)
             const missing = await this.partitions.missingFor(client, batch.table, partition, batch.stream);

@@ -3,8 +3,8 @@ import { columnList, qualified, quoteIdent } from './quote.js';
 export const STAGING_TABLE = 'target_postgres_stage';
 
 /** COPY into a table (the target for append-only, the staging table for merges). */
-export function buildCopySql(target: string, columns: readonly string[]): string {
-  return `COPY ${target} (${columnList(columns)}) FROM STDIN WITH (FORMAT csv)`;
+export function buildCopySql(target: string, columns: readonly string[], format: 'csv' | 'binary' = 'csv'): string {
+  return `COPY ${target} (${columnList(columns)}) FROM STDIN WITH (FORMAT ${format === 'binary' ? 'binary' : 'csv'})`;
 }
 
 /** A temporary staging table shaped like the target, dropped at commit. */

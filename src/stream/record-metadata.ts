@@ -51,6 +51,32 @@ export function writeStamp(out: Uint8Array, at: number, sequence: number, tail: 
   return pos - at;
 }
 
+/** Microseconds from the Unix epoch to PostgreSQL's (2000-01-01 UTC). */
+const PG_EPOCH_US = 946_684_800_000_000;
+
+/** A binary COPY bigint field (length 8, big-endian) for an integer below 2^53 in magnitude; the position after it. */
+export function writeInt8Field(out: Buffer, at: number, n: number): number {
+  out.writeInt32BE(8, at);
+  const hi = Math.floor(n / 4294967296);
+  out.writeInt32BE(hi, at + 4);
+  out.writeUInt32BE(n - hi * 4294967296, at + 8);
+  return at + 12;
+}
+
+/** The binary COPY timestamptz field of `_sdc_batched_at` (epoch milliseconds), shared by every row of a batch. */
+export function binaryStampTail(batchedAtMs: number): Buffer {
+  const out = Buffer.allocUnsafe(12);
+  writeInt8Field(out, 0, batchedAtMs * 1000 - PG_EPOCH_US);
+  return out;
+}
+
+/** Writes a binary stamped row's leading fields (_sdc_sequence, then the batch's _sdc_batched_at) at `at`; returns the bytes written. */
+export function writeBinaryStamp(out: Buffer, at: number, sequence: number, tail: Uint8Array): number {
+  const end = writeInt8Field(out, at, sequence);
+  out.set(tail, end);
+  return end + tail.length - at;
+}
+
 /** Writes an integer below 1e8 in decimal, zero-padded to `width` digits; returns the position after it. */
 function writeDigits(out: Uint8Array, at: number, n: number, width: number): number {
   let v = n | 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { batchPrefix } from '../../src/batch/batch-prefix.js';
+import { batchBefore } from '../../src/batch/batch-prefix.js';
 import { LoadLanes, newLane } from '../../src/batch/load-lanes.js';
 import type { Batch } from '../../src/load/batch.js';
 
@@ -60,7 +60,7 @@ describe('LoadLanes', () => {
   });
 });
 
-describe('batchPrefix', () => {
+describe('batchBefore', () => {
   const rows = ['1,"a"\n', '2,"multi\nline, ""quoted"""\n', '3,\n', '4,"x"\n'];
   const batch: Batch = {
     stream: 's',
@@ -77,8 +77,40 @@ describe('batchPrefix', () => {
   };
 
   it.each([1, 2, 3, 4])('keeps the first %i rows, quoted newlines and quotes included', (n) => {
-    const prefix = batchPrefix(batch, n);
+    const prefix = batchBefore(batch, batch.seqs[n - 1] + 1);
     expect(Buffer.concat(prefix.chunks).toString()).toBe(rows.slice(0, n).join(''));
     expect(prefix).toMatchObject({ rowCount: n, lines: batch.lines.slice(0, n), seqs: batch.seqs.slice(0, n) });
+  });
+
+  it('cuts binary tuples, and a binary batch\'s CSV rows, by record sequence', () => {
+    const tuple = (n: number, text: string | null) => {
+      const t = Buffer.from(text ?? '');
+      const b = Buffer.alloc(2 + 12 + 4 + t.length);
+      b.writeInt16BE(2, 0);
+      b.writeInt32BE(8, 2);
+      b.writeInt32BE(0, 6);
+      b.writeUInt32BE(n, 10);
+      b.writeInt32BE(text === null ? -1 : t.length, 14);
+      t.copy(b, 18);
+      return text === null ? b.subarray(0, 18) : b;
+    };
+    const binary: Batch = {
+      ...batch,
+      format: 'binary',
+      chunks: [Buffer.concat([tuple(1, 'a'), tuple(2, null)]), tuple(4, 'dddd')],
+      fallback: { chunks: [Buffer.from('3,"c"\n5,"e"\n')], rows: 2 },
+      rowCount: 5,
+      lines: [1, 2, 4, 3, 5],
+      seqs: [11, 12, 14, 13, 15],
+    };
+    const upTo = (seq: number) => batchBefore(binary, seq);
+    expect(upTo(11)).toMatchObject({ rowCount: 0, chunks: [], lines: [], seqs: [] });
+    expect(upTo(13)).toMatchObject({ rowCount: 2, lines: [1, 2], seqs: [11, 12] });
+    expect(Buffer.concat(upTo(13).chunks)).toEqual(Buffer.concat([tuple(1, 'a'), tuple(2, null)]));
+    expect(upTo(13).fallback).toBeUndefined();
+    const four = upTo(15);
+    expect(four).toMatchObject({ rowCount: 4, lines: [1, 2, 4, 3], seqs: [11, 12, 14, 13], fallback: { rows: 1 } });
+    expect(Buffer.concat(four.chunks)).toEqual(Buffer.concat([tuple(1, 'a'), tuple(2, null), tuple(4, 'dddd')]));
+    expect(Buffer.concat(four.fallback!.chunks).toString()).toBe('3,"c"\n');
   });
 });
