@@ -14,9 +14,11 @@ export function quoteCsv(s: string): string {
 /** Encodes one value into a CSV field; null/undefined give '' (NULL). */
 export type FieldEncoder = (value: unknown, exact: boolean) => string;
 
-const jsonText = (v: unknown, exact: boolean): string => (exact ? stringifyExact(v) : JSON.stringify(v));
+/** JSON text of a value (keeping ExactNumber digits when `exact`). */
+export const jsonText = (v: unknown, exact: boolean): string => (exact ? stringifyExact(v) : JSON.stringify(v));
 
-function scalarText(v: unknown, exact: boolean): string {
+/** The text a value is sent as to a scalar column (or an array element): strings as they are, numbers/booleans by String(), others as JSON. */
+export function scalarText(v: unknown, exact: boolean): string {
   switch (typeof v) {
     case 'string':
       return v;
