@@ -65,6 +65,7 @@ export type ResolvedConfig = TargetPostgresConfig &
       | 'max_line_bytes'
       | 'on_invalid_record'
       | 'parallelism'
+      | 'copy_format'
       | 'max_retries'
       | 'retry_backoff_ms'
       | 'primary_key_required'

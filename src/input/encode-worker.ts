@@ -34,6 +34,7 @@ function runBlock(seq: number, firstLine: number, lines: number, data: Uint8Arra
   const streamIndex = new Int32Array(lines);
   const versions = new Int32Array(lines);
   const rowEnd = new Int32Array(lines);
+  const csvRows = new Uint8Array(lines);
   const streams: string[] = [];
   const streamIds = new Map<string, number>();
   const keys: Array<string | undefined> = [];
@@ -55,6 +56,7 @@ function runBlock(seq: number, firstLine: number, lines: number, data: Uint8Arra
       streamIndex[i] = streamId(fast.stream);
       versions[i] = fast.version;
       rowEnd[i] = out.pos;
+      if (fast.csv) csvRows[i] = 1;
       keys[i] = fast.key;
       orders[i] = fast.order;
       continue;
@@ -77,9 +79,15 @@ function runBlock(seq: number, firstLine: number, lines: number, data: Uint8Arra
       kinds[i] = item.kind === 'skip' && item.ignoredType === undefined ? LineKind.blank : LineKind.other;
       continue;
     }
-    const row = item.row as string;
-    out.ensure(row.length * 3);
-    out.pos += out.buf.write(row, out.pos, 'utf8');
+    const row = item.row;
+    if (typeof row === 'string') {
+      out.ensure(row.length * 3);
+      out.pos += out.buf.write(row, out.pos, 'utf8');
+    } else {
+      out.ensure(row.length);
+      out.pos += row.copy(out.buf, out.pos);
+    }
+    if (item.csv) csvRows[i] = 1;
     kinds[i] = LineKind.encoded;
     streamIndex[i] = streamId(item.stream);
     versions[i] = item.version;
@@ -89,7 +97,7 @@ function runBlock(seq: number, firstLine: number, lines: number, data: Uint8Arra
   }
   const rows = new Uint8Array(out.pos);
   rows.set(out.buf.subarray(0, out.pos));
-  return { type: 'result', seq, data, lineStart, kinds, streamIndex, versions, rowEnd, streams, rows, keys, orders };
+  return { type: 'result', seq, data, lineStart, kinds, streamIndex, versions, rowEnd, streams, rows, csvRows, keys, orders };
 }
 
 parentPort!.on('message', (msg: ToWorker) => {
@@ -98,6 +106,6 @@ parentPort!.on('message', (msg: ToWorker) => {
     return;
   }
   const r = runBlock(msg.seq, msg.firstLine, msg.lines, msg.data, msg.recordsOf);
-  const transfer = [r.data.buffer, r.lineStart.buffer, r.kinds.buffer, r.streamIndex.buffer, r.versions.buffer, r.rowEnd.buffer, r.rows.buffer] as ArrayBuffer[];
+  const transfer = [r.data.buffer, r.lineStart.buffer, r.kinds.buffer, r.streamIndex.buffer, r.versions.buffer, r.rowEnd.buffer, r.rows.buffer, r.csvRows.buffer] as ArrayBuffer[];
   parentPort!.postMessage(r, transfer);
 });

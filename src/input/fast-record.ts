@@ -1,22 +1,10 @@
 import { bytesEqual, scanLiteral, scanNumber, scanString, scanned, skipWs } from '../stream/transcode/json-bytes.js';
 import type { RecordEnvelope } from '../stream/transcode/csv-row.js';
 import type { PipelineLookup } from './line-stage.js';
-import type { RecordsOf } from './worker-protocol.js';
+import { RowOut } from '../stream/row-out.js';
 
-/** A growable output buffer that rows are written into. */
-export class RowOut {
-  buf: Buffer;
-  pos = 0;
-  constructor(size = 1 << 20) {
-    this.buf = Buffer.allocUnsafe(size);
-  }
-  ensure(room: number): void {
-    if (this.buf.length - this.pos >= room) return;
-    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + room));
-    this.buf.copy(bigger, 0, 0, this.pos);
-    this.buf = bigger;
-  }
-}
+export { RowOut };
+import type { RecordsOf } from './worker-protocol.js';
 
 /** A record the transcoder wrote as a row (at out.buf[rowStart, out.pos)). */
 export interface FastRow {
@@ -25,6 +13,8 @@ export interface FastRow {
   key: string | undefined;
   order: unknown;
   rowStart: number;
+  /** A binary stream's record written as a CSV row. */
+  csv: boolean;
 }
 
 const name = (s: string) => new Uint8Array(Buffer.from(s));
@@ -157,10 +147,18 @@ function writeWith(
     receivedAtBytes = Buffer.from(receivedAt, 'latin1');
   }
   const k = pipeline.rowConstants(receivedAtBytes);
-  out.ensure(t.csvBound(end - start, k));
   const rowStart = out.pos;
-  const after = t.writeCsv(src, env, k, out.buf, rowStart);
-  if (after < 0) return undefined;
+  let after = -1;
+  if (t.binary) {
+    out.ensure(t.binary.bound(end - start));
+    after = t.writeBinary(src, env, k, out.buf, rowStart);
+  }
+  const csv = t.binary !== undefined && after < 0;
+  if (after < 0) {
+    out.ensure(t.csvBound(end - start, k));
+    after = t.writeCsv(src, env, k, out.buf, rowStart);
+    if (after < 0) return undefined;
+  }
   out.pos = after;
-  return { stream, version: pipeline.version, key: pipeline.spec.keyIdentity ? t.key(src) : undefined, order: t.order(src), rowStart };
+  return { stream, version: pipeline.version, key: pipeline.spec.keyIdentity ? t.key(src) : undefined, order: t.order(src), rowStart, csv };
 }

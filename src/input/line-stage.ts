@@ -27,8 +27,10 @@ export interface RowOf {
   stream: string;
   /** The version of the stream's pipeline that encoded the row. */
   version: number;
-  /** The CSV row: text on the main thread, UTF-8 bytes from an encode worker. */
+  /** The row: CSV text, or bytes (an encode worker's, the transcoder's, a binary stream's fields). */
   row: string | Buffer;
+  /** A binary stream's record that is a CSV row. */
+  csv?: boolean;
   key: string | undefined;
   order: unknown;
 }
@@ -93,7 +95,7 @@ export function processLineAt(data: Buffer, starts: Int32Array, i: number, line:
   if (fast) {
     const row = Buffer.allocUnsafe(scratch.pos - fast.rowStart);
     scratch.buf.copy(row, 0, fast.rowStart, scratch.pos);
-    return { kind: 'row', line, stream: fast.stream, version: fast.version, row, key: fast.key, order: fast.order, source, index };
+    return { kind: 'row', line, stream: fast.stream, version: fast.version, row, csv: fast.csv, key: fast.key, order: fast.order, source, index };
   }
   return processLine(lineText(data, starts, i, line), line, pipelines, receivedAt, source, index, recordsOf);
 }
@@ -117,7 +119,7 @@ export function runRecord(message: RecordMessage, text: RecordText, line: number
     try {
       const encoded = pipeline.run(message, line, text.exact, text.mayHaveNul, receivedAt, text.mayHaveSurrogate);
       if (!encoded) return { kind: 'skip', line, filtered: message.stream };
-      return { kind: 'row', line, stream: pipeline.stream, version: pipeline.version, row: encoded.row, key: encoded.key, order: encoded.order, source, index };
+      return { kind: 'row', line, stream: pipeline.stream, version: pipeline.version, row: encoded.row, csv: encoded.csv === true, key: encoded.key, order: encoded.order, source, index };
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       return { kind: 'invalid', line, stream: pipeline.stream, message, exact: text.exact, error: e };
@@ -136,7 +138,7 @@ export function runRecord(message: RecordMessage, text: RecordText, line: number
       invalid.push({ stream: pipeline.stream, error: e });
       continue;
     }
-    if (encoded) rows.push({ stream: pipeline.stream, version: pipeline.version, row: encoded.row, key: encoded.key, order: encoded.order });
+    if (encoded) rows.push({ stream: pipeline.stream, version: pipeline.version, row: encoded.row, csv: encoded.csv === true, key: encoded.key, order: encoded.order });
   }
   if (invalid.length === 1 && rows.length === 0) return { kind: 'invalid', line, stream: invalid[0].stream, message, exact: text.exact, error: invalid[0].error };
   if (invalid.length === 0 && rows.length === 1) return { kind: 'row', line, ...rows[0], source, index };

@@ -122,7 +122,7 @@ export function readParallel(input: Readable, accept: ItemSink, pipelines: Pipel
           if (kind === LineKind.encoded) {
             const row = Buffer.from(r.rows.buffer, r.rows.byteOffset + rowStart, r.rowEnd[i] - rowStart);
             rowStart = r.rowEnd[i];
-            item = { kind: 'row', line, stream: r.streams[r.streamIndex[i]], version: r.versions[i], row, key: r.keys[i], order: r.orders[i], source, index: i };
+            item = { kind: 'row', line, stream: r.streams[r.streamIndex[i]], version: r.versions[i], row, csv: r.csvRows[i] === 1, key: r.keys[i], order: r.orders[i], source, index: i };
           } else {
             item = source.again(i, line);
           }

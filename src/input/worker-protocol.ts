@@ -39,6 +39,8 @@ export interface BlockResult {
   rowEnd: Int32Array;
   streams: string[];
   rows: Uint8Array;
+  /** For encoded lines: 1 when the row is CSV in a binary stream. */
+  csvRows: Uint8Array;
   /** For encoded lines: the key identity and bookmark value (else undefined). */
   keys: Array<string | undefined>;
   orders: unknown[];

@@ -80,6 +80,8 @@ export interface SyncResult {
   created: boolean;
   /** How the table is partitioned, when it is and the stream asked for it. */
   partition?: BatchPartitioning;
+  /** The server is a Citus coordinator. */
+  citus?: boolean;
 }
 
 /** What a committed batch did to its table. */

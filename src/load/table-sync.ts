@@ -91,7 +91,7 @@ export async function syncTable(
     const partition = await layout();
     // granted once the table is laid out (on Citus: distributed), so its shards get the grants too
     await grantOnCreatedTable(client, name, access);
-    return { columns, types: new Map(columns.map((c) => [c.name, c.pgType])), created: true, partition };
+    return { columns, types: new Map(columns.map((c) => [c.name, c.pgType])), created: true, partition, ...(citus ? { citus: true } : {}) };
   }
 
   const types = new Map(existing.map((c) => [c.name, c.type]));
@@ -128,7 +128,7 @@ export async function syncTable(
   const currentKey = existing.filter((c) => c.is_key).sort((a, b) => (a.key_position ?? 0) - (b.key_position ?? 0)).map((c) => c.name);
   const sameKey = currentKey.length === keyColumns.length && currentKey.every((c, i) => c === keyColumns[i]);
   if (keyColumns.length && !sameKey) await moveKey(client, name, currentKey, keyColumns, stream, log);
-  return { columns, types, created: false, partition: await layout() };
+  return { columns, types, created: false, partition: await layout(), ...(citus ? { citus: true } : {}) };
 }
 
 async function moveKey(client: PoolClient, name: TableName, from: string[], to: string[], stream: string, log: Logger): Promise<void> {

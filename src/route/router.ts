@@ -137,7 +137,7 @@ export class Router implements RouteContext, PipelineSource {
   private addRow(sink: StreamSink, row: RowOf, seq: number, line: number): void {
     sink.stats.records++;
     if (sink.overwrite) sink.overwrite.records++;
-    if (!this.batcher.add(sink, row.row, seq, line, row.key, row.order)) this.counts.stale++;
+    if (!this.batcher.add(sink, row.row, seq, line, row.key, row.order, row.csv === true)) this.counts.stale++;
   }
 
   private again(item: Extract<LineItem, { kind: 'row' | 'rows' }>, seq: number): void | Promise<void> {

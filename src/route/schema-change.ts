@@ -81,5 +81,8 @@ export async function buildSink(r: RouteContext, plan: StreamPlan, message: Sche
   // the indexes serve ACTIVATE_VERSION only: none when it is off or cannot run (no metadata columns)
   const performanceIndexes = r.config.create_performance_indexes && r.config.activate_version && plan.metadata ? performanceIndexesFor(table.table, r.config.hard_delete) : undefined;
   const sync = await r.sync({ stream: plan.stream, table, columns: plan.columns, ...needs, citus: plan.citus, partition: plan.partition, performanceIndexes });
-  return buildStreamSink(r.config, plan, message, schemaKey, table, sync, r.nextVersion(), r.run, r.metrics.stream(plan.stream), origin, previous);
+  const sink = buildStreamSink(r.config, plan, message, schemaKey, table, sync, r.nextVersion(), r.run, r.metrics.stream(plan.stream), origin, previous);
+  const p = sink.pipeline;
+  r.log.debug({ stream: plan.stream, copy_format: p.spec.format ?? 'csv', transcoder: p.transcoder ? 'on' : `off (${p.transcoderOff})` }, 'how the stream\'s records are encoded');
+  return sink;
 }

@@ -9,6 +9,7 @@ import { columnOfProperty } from '../schema/columns.js';
 import type { TableName } from '../schema/names.js';
 import { RecordPipeline } from '../stream/record-pipeline.js';
 import { STAMPED_COLUMNS } from '../stream/record-metadata.js';
+import { binaryTypeSupported } from '../stream/binary/index.js';
 import type { StreamPlan } from '../stream/stream-plan.js';
 import type { StreamStats } from '../metrics.js';
 
@@ -39,6 +40,30 @@ export interface RunInfo {
   syncStartedAt: string;
 }
 
+/** Types the buffer's binary stamps are written in. */
+const STAMP_TYPES: Record<string, readonly string[]> = {
+  _sdc_sequence: ['bigint'],
+  _sdc_batched_at: ['timestamp with time zone', 'timestamptz'],
+};
+
+/**
+ * How a stream's rows travel in COPY: binary when the config asks for it and the table allows
+ * it (every column type has a binary encoder; not partitioned, not on Citus; no embeddings,
+ * which read the batch's CSV rows back), else CSV.
+ */
+export function copyFormatOf(
+  config: ResolvedConfig,
+  stream: string,
+  sync: SyncResult,
+  columns: ReadonlyArray<{ name: string; metadata?: string; actualType: string }>,
+  stamped: ReadonlyArray<{ metadata?: string; actualType: string }>,
+): 'binary' | 'csv' {
+  if (config.copy_format !== 'binary' || sync.partition || sync.citus) return 'csv';
+  if (config.embeddings?.tables.some((t) => t.stream === stream)) return 'csv';
+  if (!stamped.every((c) => STAMP_TYPES[c.metadata!]?.includes(c.actualType.toLowerCase()))) return 'csv';
+  return columns.every((c) => binaryTypeSupported(c.actualType)) ? 'binary' : 'csv';
+}
+
 /**
  * Builds (or, after a schema change, rebuilds in place) a stream's sink from its plan and the
  * synced table: the record pipeline, COPY column order, how batches merge. A rebuilt sink keeps
@@ -61,6 +86,7 @@ export function buildStreamSink(
   const stamped = columns.filter((c) => c.metadata && STAMPED_COLUMNS.includes(c.metadata));
   const encoded = columns.filter((c) => !stamped.includes(c));
   const columnOf = (prop: string) => columnOfProperty(columns, prop)!;
+  const binary = copyFormatOf(config, plan.stream, sync, columns, stamped) === 'binary';
   const pipeline = new RecordPipeline({
     stream: plan.stream,
     version,
@@ -74,6 +100,7 @@ export function buildStreamSink(
     syncStartedAt: run.syncStartedAt,
     source: origin.source,
     ...(origin.map ? { map: origin.map } : {}),
+    ...(binary ? { format: 'binary' as const } : {}),
   });
   // stamped columns lead each row, in STAMPED_COLUMNS order
   const stampOrder = STAMPED_COLUMNS.filter((m) => stamped.some((c) => c.metadata === m)).map((m) => stamped.find((c) => c.metadata === m)!.name);
@@ -88,6 +115,7 @@ export function buildStreamSink(
       dataColumns: columns.filter((c) => !c.metadata).map((c) => c.name),
       hardDelete: config.hard_delete && (plan.merge === 'upsert' || plan.merge === 'update'),
       partition: sync.partition,
+      ...(binary ? { format: 'binary' as const } : {}),
     },
     plan,
     schemaKey,
@@ -96,7 +124,11 @@ export function buildStreamSink(
     stats,
     origin,
   };
-  const buffer = () => new StreamBuffer(stampOrder.length ? { stamp: { sequenceBase: run.sequenceBase } } : {});
+  const buffer = () =>
+    new StreamBuffer({
+      ...(stampOrder.length ? { stamp: { sequenceBase: run.sequenceBase } } : {}),
+      ...(binary ? { binary: { fields: fields.copyColumns.length } } : {}),
+    });
   if (previous) return Object.assign(previous, fields, previous.buffer.size === 0 ? { buffer: buffer() } : {});
   return { ...newLane(plan.stream, table), buffer: buffer(), ...fields };
 }

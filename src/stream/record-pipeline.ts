@@ -12,6 +12,11 @@ import { compileValidator, describeErrors } from './validator.js';
 import { buildTranscodePlan } from './transcode/transcode-plan.js';
 import { Transcoder } from './transcode/transcoder.js';
 import type { RowConstants } from './transcode/csv-row.js';
+import { compileBinaryRowEncoder, type BinaryRowEncoder } from './binary-row-encoder.js';
+import { RowOut } from './row-out.js';
+
+/** Where the generic path writes a binary row before it is copied out. */
+const scratch = new RowOut(64 * 1024);
 
 /** `TARGET_POSTGRES_TRANSCODER=off` sends every record through the generic path (to compare the two, or to rule the transcoder out). */
 export const transcoderEnabled = (): boolean => process.env.TARGET_POSTGRES_TRANSCODER !== 'off';
@@ -40,11 +45,16 @@ export interface PipelineSpec {
   source: string;
   /** The stream map applied after validation (validation reads `schema`, the record as the tap sent it). */
   map?: MapSpec;
+  /** Rows are binary COPY fields (a record whose values the binary encoders leave to PostgreSQL is a CSV row, marked `csv`). */
+  format?: 'binary';
 }
 
-/** A record after the pipeline: its CSV row, key identity and order value. */
+/** A record after the pipeline: its row, key identity and order value. */
 export interface EncodedRecord {
-  row: string;
+  /** The CSV row (text), or a binary stream's fields (bytes). */
+  row: string | Buffer;
+  /** A binary stream's record sent as a CSV row. */
+  csv?: boolean;
   /** Identity of the record's key (for de-duplication within a batch); undefined without keys. */
   key: string | undefined;
   /** The bookmark value that orders records of one key, if the stream has one. */
@@ -62,6 +72,7 @@ export class RecordPipeline {
   readonly columns: ReadonlyArray<ColumnSpec & { actualType: string }>;
   private readonly validator: ValidateFunction | undefined;
   private readonly encodeRow: RowEncoder;
+  private readonly encodeBinary: BinaryRowEncoder | undefined;
   private readonly keyReaders: Array<(record: Record<string, unknown>) => unknown>;
   private readonly readOrder: ((record: Record<string, unknown>) => unknown) | undefined;
   private readonly map: MapTransform | undefined;
@@ -76,12 +87,13 @@ export class RecordPipeline {
     this.columns = spec.columns;
     this.validator = spec.validate ? compileValidator(spec.schema) : undefined;
     this.encodeRow = compileRowEncoder(spec.columns);
+    this.encodeBinary = spec.format === 'binary' ? compileBinaryRowEncoder(spec.columns) : undefined;
     this.keyReaders = spec.keys.map(propertyReader);
     this.readOrder = spec.bookmark ? propertyReader(spec.bookmark) : undefined;
     this.map = spec.map ? compileMapTransform(spec.map, spec.stream) : undefined;
     this.constants = { receivedAt: new Uint8Array(0), syncStartedAt: Buffer.from(spec.syncStartedAt, 'latin1') };
     const planned = spec.map ? { reason: 'a stream map' } : !transcoderEnabled() ? { reason: 'TARGET_POSTGRES_TRANSCODER=off' } : buildTranscodePlan(spec.schema, spec.columns, spec.keys, spec.bookmark);
-    this.transcoder = 'plan' in planned ? new Transcoder(planned.plan) : undefined;
+    this.transcoder = 'plan' in planned ? new Transcoder(planned.plan, spec.format) : undefined;
     this.transcoderOff = 'reason' in planned ? planned.reason : undefined;
   }
 
@@ -120,7 +132,13 @@ export class RecordPipeline {
     }
     const key = this.keyOf(record, line);
     const order = this.readOrder?.(record);
-    return { row: this.encodeRow(record, recordMeta(message, receivedAt, this.spec.syncStartedAt), exact), key, order };
+    const meta = recordMeta(message, receivedAt, this.spec.syncStartedAt);
+    if (this.encodeBinary) {
+      scratch.pos = 0;
+      if (this.encodeBinary(record, meta, exact, scratch)) return { row: Buffer.from(scratch.buf.subarray(0, scratch.pos)), key, order };
+      return { row: this.encodeRow(record, meta, exact), csv: true, key, order };
+    }
+    return { row: this.encodeRow(record, meta, exact), key, order };
   }
 
   private handleNul(record: Record<string, unknown>, line: number): void {

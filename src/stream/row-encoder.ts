@@ -46,7 +46,7 @@ function metadataEncoder(field: MetadataField): (record: Record<string, unknown>
   }
 }
 
-function valueAt(record: Record<string, unknown>, path: string[]): unknown {
+export function valueAt(record: Record<string, unknown>, path: string[]): unknown {
   let v: unknown = record;
   for (const key of path) {
     if (v === null || typeof v !== 'object' || Array.isArray(v) || !Object.hasOwn(v, key)) return undefined;

@@ -36,7 +36,8 @@ function input(): string {
 }
 
 async function loadWith(workers: number, text: string, settings: Record<string, unknown> = {}) {
-  const { config } = resolveConfig({ default_target_schema: 't', batch_size_rows: 64, on_invalid_record: 'dead_letter', ...settings });
+  // the in-memory target reads CSV rows
+  const { config } = resolveConfig({ default_target_schema: 't', copy_format: 'csv', batch_size_rows: 64, on_invalid_record: 'dead_letter', ...settings });
   const target = new MemoryTarget();
   const states: string[] = [];
   const router = new Router(config, target, log, (s) => states.push(s));

@@ -16,7 +16,8 @@ const schema = (stream: string, properties: Record<string, unknown> = props, key
 const text = (messages: unknown[]) => messages.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join('\n') + '\n';
 
 function newRouter(settings: Record<string, unknown> = {}, target = new MemoryTarget()) {
-  const { config } = resolveConfig({ default_target_schema: 't', ...settings });
+  // the in-memory target reads CSV rows
+  const { config } = resolveConfig({ default_target_schema: 't', copy_format: 'csv', ...settings });
   const states: string[] = [];
   return { router: new Router(config, target, log, (s) => states.push(s)), target, states, config };
 }

@@ -23,17 +23,20 @@ export interface RowConstants {
 
 const COMMA = 0x2c;
 
-function copy(src: Uint8Array, s: number, e: number, out: Uint8Array, at: number): number {
+export function copy(src: Uint8Array, s: number, e: number, out: Uint8Array, at: number): number {
   for (let i = s; i < e; i++) out[at++] = src[i];
   return at;
 }
 
-/** An array column's literal `{...}` as a quoted CSV field's body; -1 for an element it leaves to the generic path. */
-function writeArrayCsv(src: Uint8Array, s: number, e: number, element: string | undefined, out: Uint8Array, at: number): number {
+/**
+ * An array column's literal `{...}` (as a quoted CSV field's body when `csv`, else as it is);
+ * -1 for an element it leaves to the generic path.
+ */
+export function writeArrayLiteral(src: Uint8Array, s: number, e: number, element: string | undefined, out: Uint8Array, at: number, csv: boolean): number {
   out[at++] = 0x7b;
   if (src[s] === QUOTE) {
     // a bare string is a one-element array
-    at = writeElement(src, s, e, element, out, at);
+    at = writeElement(src, s, e, element, out, at, csv);
     out[at++] = 0x7d;
     return at;
   }
@@ -49,7 +52,7 @@ function writeArrayCsv(src: Uint8Array, s: number, e: number, element: string | 
     else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) end = scanNumber(src, i, e);
     else return -1;
     if (end < 0) return -1;
-    at = writeElement(src, i, end, element, out, at);
+    at = writeElement(src, i, end, element, out, at, csv);
     i = skipWs(src, end, e);
     if (src[i] === COMMA) i = skipWs(src, i + 1, e);
   }
@@ -57,7 +60,7 @@ function writeArrayCsv(src: Uint8Array, s: number, e: number, element: string | 
   return at;
 }
 
-function writeElement(src: Uint8Array, s: number, e: number, element: string | undefined, out: Uint8Array, at: number): number {
+function writeElement(src: Uint8Array, s: number, e: number, element: string | undefined, out: Uint8Array, at: number, csv: boolean): number {
   const c = src[s];
   if (c === 0x6e) {
     out[at++] = 0x4e; // NULL
@@ -67,14 +70,14 @@ function writeElement(src: Uint8Array, s: number, e: number, element: string | u
     return at;
   }
   out[at++] = QUOTE;
-  out[at++] = QUOTE;
+  if (csv) out[at++] = QUOTE;
   if (c === QUOTE) {
     scanString(src, s, e);
-    at = writeStringBody(src, s, e, scanned.escaped, out, at, Mode.csvArrayElement);
+    at = writeStringBody(src, s, e, scanned.escaped, out, at, csv ? Mode.csvArrayElement : Mode.arrayElement);
   } else if (element === 'boolean' && (c === 0x74 || c === 0x66)) out[at++] = c;
   else at = copy(src, s, e, out, at);
   out[at++] = QUOTE;
-  out[at++] = QUOTE;
+  if (csv) out[at++] = QUOTE;
   return at;
 }
 
@@ -133,7 +136,7 @@ export function writeCsvRow(fields: readonly FieldPlan[], scan: RecordScan, src:
         break;
       case 'array':
         out[at++] = QUOTE;
-        at = writeArrayCsv(src, s, e, field.element, out, at);
+        at = writeArrayLiteral(src, s, e, field.element, out, at, true);
         if (at < 0) return -1;
         out[at++] = QUOTE;
         break;

@@ -8,6 +8,8 @@ export const Mode = {
   csv: 1,
   /** An element of an array literal inside a quoted CSV field: `"` as `\""`, `\` as `\\`. */
   csvArrayElement: 2,
+  /** An element of an array literal: `"` as `\"`, `\` as `\\`. */
+  arrayElement: 3,
 } as const;
 
 function putSpecial(c: number, out: Uint8Array, at: number, mode: number): number {
@@ -16,8 +18,8 @@ function putSpecial(c: number, out: Uint8Array, at: number, mode: number): numbe
     else if (mode === Mode.csvArrayElement) {
       out[at++] = BACKSLASH;
       out[at++] = QUOTE;
-    }
-  } else if (mode === Mode.csvArrayElement) out[at++] = BACKSLASH;
+    } else if (mode === Mode.arrayElement) out[at++] = BACKSLASH;
+  } else if (mode >= Mode.csvArrayElement) out[at++] = BACKSLASH;
   out[at++] = c;
   return at;
 }

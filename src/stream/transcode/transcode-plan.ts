@@ -29,8 +29,8 @@ export interface PropNode {
 
 /** One field of the row, in COPY order. */
 export type FieldPlan =
-  | { meta: MetadataField }
-  | { slot: number; kind: ValueKind; element?: ValueKind };
+  | { meta: MetadataField; type: string }
+  | { slot: number; kind: ValueKind; element?: ValueKind; type: string };
 
 export interface TranscodePlan {
   props: PropNode[];
@@ -158,17 +158,17 @@ function plan(schema: JsonSchema, columns: ReadonlyArray<ColumnSpec & { actualTy
   const fields: FieldPlan[] = columns.map((c) => {
     if (c.metadata) {
       if (c.metadata === '_sdc_batched_at' || c.metadata === '_sdc_sequence') no('stamped columns among the encoded ones');
-      return { meta: c.metadata };
+      return { meta: c.metadata, type: c.actualType };
     }
     const slot = leafSlot.get(pathKey(c.path));
     if (slot === undefined) return no(`column ${c.name} has no property in the schema`);
     const kind = valueKindOf(c.actualType);
     if (!OUTPUT_KINDS.has(kind)) no(`column type ${c.actualType}`);
     if (kind === 'json' && c.actualType.toLowerCase().trim() !== 'jsonb') no(`column type ${c.actualType}`);
-    if (kind !== 'array') return { slot, kind };
+    if (kind !== 'array') return { slot, kind, type: c.actualType };
     const element = elementKindOf(c.actualType);
     if (!ELEMENT_KINDS.has(element)) no(`array of ${element}`);
-    return { slot, kind, element };
+    return { slot, kind, element, type: c.actualType };
   });
   const topSlot = (name: string) => {
     const s = leafSlot.get(pathKey([name]));

@@ -2,6 +2,7 @@ import { ExactNumber } from '../../protocol/exact-json.js';
 import { isUtf8 } from 'node:buffer';
 import { writeCsvRow, type RecordEnvelope, type RowConstants } from './csv-row.js';
 import { RecordScan, Tok, tokBit } from './record-scan.js';
+import { BinaryRowWriter } from './binary-row.js';
 import type { TranscodePlan } from './transcode-plan.js';
 
 const ALL = 0xff;
@@ -25,8 +26,11 @@ const ACCEPT: Record<string, number> = {
  */
 export class Transcoder {
   private readonly scan: RecordScan;
+  /** A binary stream's writer of the fields. */
+  readonly binary: BinaryRowWriter | undefined;
 
-  constructor(readonly plan: TranscodePlan) {
+  constructor(readonly plan: TranscodePlan, format?: 'binary') {
+    this.binary = format === 'binary' ? new BinaryRowWriter(plan.fields) : undefined;
     const accept = new Int32Array(plan.slots).fill(ALL);
     for (const f of plan.fields) {
       if ('meta' in f) continue;
@@ -56,6 +60,11 @@ export class Transcoder {
   /** The scanned record's CSV row at out[at]; the position after it, or -1. Room: `csvBound`. */
   writeCsv(src: Buffer, env: RecordEnvelope, k: RowConstants, out: Uint8Array, at: number): number {
     return writeCsvRow(this.plan.fields, this.scan, src, env, k, out, at);
+  }
+
+  /** The scanned record's binary fields at out[at]; the position after them, or -1 (then the record is a CSV row). Room: `binaryBound`. */
+  writeBinary(src: Buffer, env: RecordEnvelope, k: RowConstants, out: Uint8Array, at: number): number {
+    return this.binary!.write(this.scan, src, env, k, out, at);
   }
 
   /** The most bytes `writeCsv` writes for a line of `lineBytes` (constants included). */
