@@ -129,9 +129,9 @@ export const writeText: BinaryFieldWriter = (src, start, end, out, at) => {
 
 /** jsonb: version 1, then the JSON text (jsonb_recv parses it as jsonb_in would). */
 export const writeJsonb: BinaryFieldWriter = (src, start, end, out, at) => {
-  out[at + 4] = 1;
   const r = writeText(src, start, end, out, at + 1);
   if (r < 0) return DECLINE;
   put32(out, at, end - start + 1);
+  out[at + 4] = 1;
   return r;
 };
