@@ -52,18 +52,22 @@ describe('real writer', () => {
     expect(f4('16777216.9')).toBe(16777216);
   });
 
-  it('declines a double that sits on the midpoint of two floats (double rounding could differ from strtof)', () => {
-    // 1 + 2^-24 is the midpoint of 1 and 1 + 2^-23: exact as a double
-    expect(f4('1.000000059604644775390625')).toBeNull();
-    // its nearest double is the midpoint too: declined
+  it('a double on the midpoint of two floats: rounds to even when the decimal is that midpoint exactly, else declines', () => {
+    // 1 + 2^-24 is the midpoint of 1 and 1 + 2^-23, exact as a double and as this decimal
+    expect(f4('1.000000059604644775390625')).toBe(1);
+    expect(f4('16777217')).toBe(16777216);
+    expect(f4('16777217.0')).toBe(16777216);
+    expect(f4('1.6777217e7')).toBe(16777216);
+    expect(f4('16777219')).toBe(16777220);
+    expect(f4('-16777219')).toBe(-16777220);
+    expect(valueField('real', 16777217)).toEqual(fieldOf('real', '16777216'));
+    // its nearest double is the midpoint, the decimal is not: declined
     expect(f4('1.0000000596046448')).toBeNull();
     // clearly above the midpoint: strtof and fround agree
     expect(f4('1.00000006')).toBe(1 + 2 ** -23);
     expect(f4('1.00000005')).toBe(1);
     // a decimal just above the midpoint whose double IS the midpoint: declined (strtof would round up)
     expect(f4('1.00000005960464477539062500001')).toBeNull();
-    expect(f4('16777217.0')).toBeNull();
-    expect(f4('16777219')).toBeNull();
     // FLT_MAX + half an ulp rounds to infinity in fround; declined either way
     expect(f4('3.4028235677973366e38')).toBeNull();
   });
