@@ -21,6 +21,8 @@ export function numericBound(n: number): number {
   return 12 + 2 * ((n >> 2) + 2);
 }
 
+let digits = new Uint8Array(64);
+
 export const writeNumeric: BinaryFieldWriter = (src, start, end, out, at) => {
   let i = start;
   let negative = false;
@@ -58,13 +60,20 @@ export const writeNumeric: BinaryFieldWriter = (src, start, end, out, at) => {
   if (dscale > DSCALE_MAX) return DECLINE;
 
   // the significant digits: the integer and fraction digits as one run, without the zeros
-  // at either end; `first` has the decimal weight dweight (10^dweight)
+  // at either end; digits[first] has the decimal weight dweight (10^dweight)
   const intDigits = intEnd - intStart;
   const total = intDigits + fracDigits;
-  const digitAt = (k: number) => src[k < intDigits ? intStart + k : fracStart + k - intDigits] - 48;
-  let first = 0;
-  while (first < total && digitAt(first) === 0) first++;
-  if (first === total) {
+  if (digits.length < total + 8) digits = new Uint8Array(2 * total + 8);
+  const d = digits;
+  // 3 zeros of padding on both sides of the run, for the alignment below
+  const base = 3;
+  d[0] = d[1] = d[2] = 0;
+  for (let k = 0; k < intDigits; k++) d[base + k] = src[intStart + k] - 48;
+  for (let k = 0; k < fracDigits; k++) d[base + intDigits + k] = src[fracStart + k] - 48;
+  let first = base;
+  const stop = base + total;
+  while (first < stop && d[first] === 0) first++;
+  if (first === stop) {
     // zero: no digits, weight 0, positive (make_result does the same to "-0.00")
     put32(out, at, 8);
     put32(out, at + 4, 0);
@@ -72,26 +81,24 @@ export const writeNumeric: BinaryFieldWriter = (src, start, end, out, at) => {
     put16(out, at + 10, dscale);
     return at + 12;
   }
-  let last = total - 1;
-  while (digitAt(last) === 0) last--;
-  const dweight = intDigits - 1 - first + exponent;
+  let last = stop - 1;
+  while (d[last] === 0) last--;
+  d[last + 1] = d[last + 2] = d[last + 3] = 0;
+  const dweight = intDigits - 1 - (first - base) + exponent;
   const weight = Math.floor(dweight / 4);
   if (weight > 32767 || weight < -32768) return DECLINE;
   // decimal zeros before `first` that align it in its base-10000 digit
   const offset = (weight + 1) * 4 - (dweight + 1);
-  const count = last - first + 1;
-  const ndigits = Math.ceil((count + offset) / 4);
+  const ndigits = Math.ceil((last - first + 1 + offset) / 4);
   put32(out, at, 8 + 2 * ndigits);
   put16(out, at + 4, ndigits);
   put16(out, at + 6, weight);
   put16(out, at + 8, negative ? NUMERIC_NEG : 0);
   put16(out, at + 10, dscale);
   let p = at + 12;
-  let k = first - offset;
-  for (let d = 0; d < ndigits; d++) {
-    let v = 0;
-    for (let j = 0; j < 4; j++, k++) v = v * 10 + (k >= first && k <= last ? digitAt(k) : 0);
-    put16(out, p, v);
+  // the zeros before `first` are padding or leading zeros of the run: both 0
+  for (let k = first - offset, n = 0; n < ndigits; n++, k += 4) {
+    put16(out, p, ((d[k] * 10 + d[k + 1]) * 10 + d[k + 2]) * 10 + d[k + 3]);
     p += 2;
   }
   return p;

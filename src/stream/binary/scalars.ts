@@ -38,11 +38,10 @@ export const writeBool: BinaryFieldWriter = (src, start, end, out, at) => {
   return at + 5;
 };
 
-function hexValue(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  c |= 32;
-  return c >= 97 && c <= 102 ? c - 87 : -1;
-}
+/** Hex digit values by byte, -1 for other bytes. */
+const HEX = new Int8Array(256).fill(-1);
+for (let i = 0; i < 10; i++) HEX[48 + i] = i;
+for (let i = 0; i < 6; i++) HEX[65 + i] = HEX[97 + i] = 10 + i;
 
 /**
  * uuid: string_to_uuid's forms: 32 hex digits (either case), a `-` allowed after any group of
@@ -54,12 +53,12 @@ export const writeUuid: BinaryFieldWriter = (src, start, end, out, at) => {
   if (braces) i++;
   for (let k = 0; k < 16; k++) {
     if (end - i < 2) return DECLINE;
-    const a = hexValue(src[i]);
-    const b = hexValue(src[i + 1]);
-    if (a < 0 || b < 0) return DECLINE;
+    const a = HEX[src[i]];
+    const b = HEX[src[i + 1]];
+    if ((a | b) < 0) return DECLINE;
     out[at + 4 + k] = (a << 4) | b;
     i += 2;
-    if (i < end && src[i] === 45 && k % 2 === 1 && k < 15) i++;
+    if (i < end && src[i] === 45 && (k & 1) === 1 && k < 15) i++;
   }
   if (braces) {
     if (i === end || src[i] !== 125) return DECLINE;
@@ -81,9 +80,9 @@ export const writeBytea: BinaryFieldWriter = (src, start, end, out, at) => {
   if (end - start >= 2 && src[start] === 92 && src[start + 1] === 120) {
     if ((end - start) % 2 === 1) return DECLINE;
     for (let i = start + 2; i < end; i += 2) {
-      const a = hexValue(src[i]);
-      const b = hexValue(src[i + 1]);
-      if (a < 0 || b < 0) return DECLINE;
+      const a = HEX[src[i]];
+      const b = HEX[src[i + 1]];
+      if ((a | b) < 0) return DECLINE;
       out[p++] = (a << 4) | b;
     }
   } else {
@@ -129,9 +128,9 @@ export const writeText: BinaryFieldWriter = (src, start, end, out, at) => {
 
 /** jsonb: version 1, then the JSON text (jsonb_recv parses it as jsonb_in would). */
 export const writeJsonb: BinaryFieldWriter = (src, start, end, out, at) => {
-  out[at + 4] = 1;
   const r = writeText(src, start, end, out, at + 1);
   if (r < 0) return DECLINE;
   put32(out, at, end - start + 1);
+  out[at + 4] = 1;
   return r;
 };
