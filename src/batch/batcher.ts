@@ -9,7 +9,7 @@ import type { StreamBuffer } from './stream-buffer.js';
 export interface Sink extends Lane {
   buffer: StreamBuffer;
   copyColumns: string[];
-  batchShape: Pick<Batch, 'merge' | 'keyColumns' | 'orderColumn' | 'dataColumns' | 'hardDelete' | 'partition' | 'format'>;
+  batchShape: Pick<Batch, 'merge' | 'keyColumns' | 'orderColumn' | 'dataColumns' | 'hardDelete' | 'partition' | 'format' | 'types'>;
 }
 
 /**

@@ -44,6 +44,8 @@ export interface Batch {
   /** The rows, in `format` (CSV unless binary). */
   chunks: Buffer[];
   format?: 'binary';
+  /** A binary batch: the type each column's fields were encoded for (COPY order). */
+  types?: string[];
   /** A binary batch's rows whose values are left to PostgreSQL's text input: CSV, COPYed after `chunks`; the last `rows` rows of lines and seqs. */
   fallback?: { chunks: Buffer[]; rows: number };
   rowCount: number;

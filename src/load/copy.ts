@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { buildCopySql } from '../sql/merge.js';
 import type { Batch } from './batch.js';
+import { copyRetyped, lockForCopySql, typesStillMatch } from './binary-copy.js';
 
 /** Binary COPY's signature, flags (none) and header extension length (0). */
 export const COPY_BINARY_HEADER = Buffer.from([0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0]);
@@ -21,11 +22,15 @@ export async function copyInto(client: PoolClient, sql: string, chunks: Buffer[]
  * format, then a binary batch's CSV rows. A value PostgreSQL rejects in the second COPY is
  * numbered after the first COPY's rows (`copyRowOffset`), as the batch's lines are.
  */
-export async function copyRows(client: PoolClient, target: string, batch: Pick<Batch, 'columns' | 'chunks' | 'format' | 'fallback' | 'rowCount'>): Promise<void> {
+export async function copyRows(client: PoolClient, target: string, batch: Pick<Batch, 'table' | 'columns' | 'types' | 'chunks' | 'format' | 'fallback' | 'rowCount'>): Promise<void> {
   const mainRows = batch.rowCount - (batch.fallback?.rows ?? 0);
   if (mainRows > 0 || !batch.fallback) {
-    if (batch.format === 'binary') await copyInto(client, buildCopySql(target, batch.columns, 'binary'), [COPY_BINARY_HEADER, ...batch.chunks, COPY_BINARY_TRAILER]);
-    else await copyInto(client, buildCopySql(target, batch.columns), batch.chunks);
+    if (batch.format === 'binary') {
+      const copyBinary = (into: string) => copyInto(client, buildCopySql(into, batch.columns, 'binary'), [COPY_BINARY_HEADER, ...batch.chunks, COPY_BINARY_TRAILER]);
+      await client.query(lockForCopySql(batch));
+      if (await typesStillMatch(client, batch)) await copyBinary(target);
+      else await copyRetyped(client, target, batch, copyBinary);
+    } else await copyInto(client, buildCopySql(target, batch.columns), batch.chunks);
   }
   if (!batch.fallback) return;
   try {

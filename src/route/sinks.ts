@@ -115,7 +115,7 @@ export function buildStreamSink(
       dataColumns: columns.filter((c) => !c.metadata).map((c) => c.name),
       hardDelete: config.hard_delete && (plan.merge === 'upsert' || plan.merge === 'update'),
       partition: sync.partition,
-      ...(binary ? { format: 'binary' as const } : {}),
+      ...(binary ? { format: 'binary' as const, types: [...stampOrder.map((n) => stamped.find((c) => c.name === n)!.actualType), ...encoded.map((c) => c.actualType)] } : {}),
     },
     plan,
     schemaKey,

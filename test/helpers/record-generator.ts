@@ -66,7 +66,7 @@ function numberText(r: () => number, integer: boolean): string {
   const x = r();
   const sign = r() < 0.2 ? '-' : '';
   if (integer) {
-    if (x < 0.1) return sign + digits(r, 17 + Math.floor(r() * 4)); // past 2^53
+    if (x < 0.1) return sign + digits(r, 17 + Math.floor(r() * 2)); // past 2^53, within bigint
     if (x < 0.15) return '0';
     return sign + digits(r, 1 + Math.floor(r() * 9));
   }
