@@ -32,7 +32,7 @@ describe('the transcoder and binary COPY store exactly what the generic path and
     ];
     for (const run of runs) {
       const r = await runTarget({
-        config: { ...db.config, default_target_schema: run.schema, copy_format: run.format, on_invalid_record: 'skip', log_level: 'debug', batch_size_rows: 25_000 },
+        config: { ...db.config, default_target_schema: run.schema, copy_format: run.format, on_invalid_record: 'skip', log_level: 'debug', batch_size_rows: 25_000, flattening_enabled: true, flattening_max_depth: 1 },
         input: text,
         env: run.env,
         timeoutMs: 120_000,
