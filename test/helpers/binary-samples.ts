@@ -103,9 +103,10 @@ export function boolSample(r: Rng): Sample {
 
 function floatText(r: Rng): Sample {
   const n = numeric(r, 'float');
-  // values below real's normal range are declined on purpose
-  const v = typeof n.value === 'number' || typeof n.value === 'string' ? Math.abs(Math.fround(Number(n.value))) : 1;
-  const s = v !== 0 && v < 1.1754943508222875e-38 ? { value: n.value, normal: false } : n;
+  // values below real's normal range are declined on purpose; beyond its range PostgreSQL refuses them
+  const d = typeof n.value === 'number' || typeof n.value === 'string' ? Number(n.value) : 1;
+  const v = Math.abs(Math.fround(d));
+  const s = (d !== 0 && v < 1.1754943508222875e-38) || v === Infinity ? { value: n.value, normal: false } : n;
   // float4 midpoints as exact decimals, and their neighbours a digit away
   if (r() < 0.1) {
     const f = Math.fround(double(r) / 1e20);
@@ -152,6 +153,10 @@ export const SAMPLES: Record<string, (r: Rng) => Sample> = {
   'date[]': (r) => arraySample(r, dateSample),
   'uuid[]': (r) => arraySample(r, uuidSample),
   'character varying(5)[]': (r) => arraySample(r, (q) => textSample(q, 5)),
+  'integer[]': (r) => arraySample(r, (q) => numeric(q, 'int4')),
+  'real[]': (r) => arraySample(r, floatText),
+  'bytea[]': (r) => arraySample(r, byteaSample),
+  'time with time zone[]': (r) => arraySample(r, timeSample),
   // elements are JSON texts: no strings (a string's text is not JSON), so both paths accept them
   'jsonb[]': (r) => arraySample(r, (q) => ({ value: pick(q, [{ a: 1, b: 'x' }, [1, [2]], 5, new ExactNumber('1e400'), true, { n: new ExactNumber('12345678901234567890.5') }]), normal: true })),
 };

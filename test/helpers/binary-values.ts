@@ -85,7 +85,7 @@ function numericSample(r: Rng, kind: 'int2' | 'int4' | 'int8' | 'numeric' | 'flo
   switch (int(r, 0, 9)) {
     case 0:
     case 1:
-      return { value: kind.startsWith('int') ? int(r, -(2 ** Math.min(bits, 52)), 2 ** Math.min(bits, 52)) : double(r), normal: true };
+      return { value: kind.startsWith('int') ? int(r, -(2 ** Math.min(bits, 52)), 2 ** Math.min(bits, 52) - 1) : double(r), normal: true };
     case 2:
       return { value: kind.startsWith('int') ? int(r, -1000, 1000) : Math.round(double(r) * 100) / 100, normal: true };
     case 3: {
@@ -103,7 +103,7 @@ function numericSample(r: Rng, kind: 'int2' | 'int4' | 'int8' | 'numeric' | 'flo
     case 8:
       return { value: pick(r, [null, undefined, true, false, {}, [1], 'null', '007', '+5', '-0', 0, -0]), normal: false };
     default:
-      return { value: String(kind.startsWith('int') ? int(r, -99999, 99999) : double(r)), normal: true };
+      return { value: String(kind.startsWith('int') ? int(r, -(2 ** Math.min(bits, 52)) + 1, 2 ** Math.min(bits, 52) - 1) : double(r)), normal: true };
   }
 }
 
