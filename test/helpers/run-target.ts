@@ -25,13 +25,22 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
+/**
+ * CI runs the suite once more with `TEST_COPY_FORMAT=csv`: every config a test writes then asks
+ * for CSV COPY, unless the test chose a format itself.
+ */
+export function withTestCopyFormat(config: Record<string, unknown>): Record<string, unknown> {
+  const format = process.env.TEST_COPY_FORMAT;
+  return format && config.copy_format === undefined ? { ...config, copy_format: format } : config;
+}
+
 /** Runs the built CLI as a child process and collects its exit code, stdout lines and stderr. */
 export function runTarget(opts: RunOptions): Promise<RunResult> {
   const args = [CLI, ...(opts.args ?? [])];
   if (opts.config) {
     const dir = mkdtempSync(join(tmpdir(), 'tp-config-'));
     const file = join(dir, 'config.json');
-    writeFileSync(file, JSON.stringify(opts.config));
+    writeFileSync(file, JSON.stringify(withTestCopyFormat(opts.config)));
     args.push('--config', file);
   }
   if (opts.inputFile) args.push('--input', opts.inputFile);

@@ -2,7 +2,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI } from './run-target.js';
+import { CLI, withTestCopyFormat } from './run-target.js';
 
 /** A running target whose stdin the test writes to; stdout lines and stderr are collected. */
 export interface LiveTarget {
@@ -21,7 +21,7 @@ export interface LiveTarget {
 export function startTarget(config: Record<string, unknown>, args: string[] = [], onLine?: (line: string) => void): LiveTarget {
   const dir = mkdtempSync(join(tmpdir(), 'tp-live-'));
   const file = join(dir, 'config.json');
-  writeFileSync(file, JSON.stringify(config));
+  writeFileSync(file, JSON.stringify(withTestCopyFormat(config)));
   const child = spawn(process.execPath, [CLI, '--config', file, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   const stdout: string[] = [];
   let err = '';

@@ -50,21 +50,32 @@ function compare(pipeline: RecordPipeline, lines: string[]): number {
   return fast;
 }
 
+/** Runs `f` with the transcoder switch set (CI runs a whole suite with it off). */
+function withTranscoder<T>(value: 'on' | 'off', f: () => T): T {
+  const before = process.env.TARGET_POSTGRES_TRANSCODER;
+  process.env.TARGET_POSTGRES_TRANSCODER = value;
+  try {
+    return f();
+  } finally {
+    if (before === undefined) delete process.env.TARGET_POSTGRES_TRANSCODER;
+    else process.env.TARGET_POSTGRES_TRANSCODER = before;
+  }
+}
+
 describe('the transcoder against the generic path (same rows, keys and order values)', () => {
   it('writes the same fields for 20,000 generated records of every type, format and escape', () => {
     const r = prng(42);
     const lines = Array.from({ length: 20_000 }, (_, i) => recordLine(r, i + 1));
-    const pipeline = diffPipeline();
+    const pipeline = withTranscoder('on', () => diffPipeline());
     expect(pipeline.transcoder, pipeline.transcoderOff).toBeDefined();
     const fast = compare(pipeline, lines);
-    console.log(`transcoded ${fast} of ${lines.length}`);
     // both paths are exercised: most records transcoded, the odd ones left to the generic path
     expect(fast).toBeGreaterThan(lines.length * 0.5);
     expect(fast).toBeLessThan(lines.length * 0.95);
   });
 
   it('leaves to the generic path what it cannot prove: it never takes a record the generic path rejects', () => {
-    const pipeline = diffPipeline();
+    const pipeline = withTranscoder('on', () => diffPipeline());
     const pipelines = new Map([['s', [pipeline]]]);
     const declined = [
       '{"type":"RECORD","stream":"s","record":{"id":1.5}}',
@@ -108,13 +119,10 @@ describe('the transcoder against the generic path (same rows, keys and order val
   });
 
   it('is off for schemas outside its subset, and when TARGET_POSTGRES_TRANSCODER=off', () => {
-    expect(diffPipeline({ type: 'object', properties: { id: { type: 'integer', minimum: 0 } } }).transcoderOff).toBe('keyword minimum');
-    expect(diffPipeline({ type: 'object', properties: { id: { type: 'integer' }, v: { anyOf: [{ type: 'string' }] } } }).transcoderOff).toBe('keyword anyOf');
-    process.env.TARGET_POSTGRES_TRANSCODER = 'off';
-    try {
-      expect(diffPipeline().transcoder).toBeUndefined();
-    } finally {
-      delete process.env.TARGET_POSTGRES_TRANSCODER;
-    }
+    withTranscoder('on', () => {
+      expect(diffPipeline({ type: 'object', properties: { id: { type: 'integer', minimum: 0 } } }).transcoderOff).toBe('keyword minimum');
+      expect(diffPipeline({ type: 'object', properties: { id: { type: 'integer' }, v: { anyOf: [{ type: 'string' }] } } }).transcoderOff).toBe('keyword anyOf');
+    });
+    expect(withTranscoder('off', () => diffPipeline()).transcoder).toBeUndefined();
   });
 });
