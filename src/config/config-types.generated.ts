@@ -216,7 +216,7 @@ export interface TargetPostgresConfig {
    */
   max_line_bytes?: number;
   /**
-   * How rows travel to PostgreSQL in COPY. binary: PostgreSQL's binary format, built from each column's actual type (about half the server's CPU of CSV); a stream whose table has a column type without a binary encoder, a partitioned table, a Citus table and a stream with embeddings use CSV, and single values the binary encoders cannot prove exact (say a timestamp with more than 6 fractional digits) travel in a second COPY as CSV, so what is stored never depends on the format. csv: every row as CSV.
+   * How rows travel to PostgreSQL in COPY. binary: PostgreSQL's binary format, built from each column's actual type (about half the server's CPU of CSV); a stream whose table has a column type without a binary encoder, a partitioned table, a Citus table and a stream with embeddings use CSV, and single values the binary encoders cannot prove exact (a time zone given by name, a 5-digit year, NaN) travel in a second COPY as CSV, so what is stored never depends on the format. csv: every row as CSV.
    */
   copy_format?: 'binary' | 'csv';
   /**
