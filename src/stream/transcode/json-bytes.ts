@@ -142,3 +142,43 @@ export function bytesEqual(src: Uint8Array, start: number, end: number, name: Ui
   for (let k = 0; k < name.length; k++) if (src[start + k] !== name[k]) return false;
   return true;
 }
+
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+const two = (src: Uint8Array, i: number) => (src[i] - 0x30) * 10 + (src[i + 1] - 0x30);
+const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * stream/formats.ts's isDateTime on the characters src[s,e) (a string without escapes), without
+ * making a string: the same grammar (DATE_TIME) and the same calendar and clock checks.
+ */
+export function isDateTimeBytes(src: Uint8Array, s: number, e: number): boolean {
+  if (e - s < 16) return false;
+  for (const k of [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15]) if (!isDigit(src[s + k])) return false;
+  const sep = src[s + 10];
+  if (src[s + 4] !== 0x2d || src[s + 7] !== 0x2d || (sep !== 0x54 && sep !== 0x74 && sep !== 0x20) || src[s + 13] !== 0x3a) return false;
+  const year = two(src, s) * 100 + two(src, s + 2);
+  const month = two(src, s + 5);
+  const day = two(src, s + 8);
+  if (month < 1 || month > 12 || day < 1 || day > DAYS[month - 1]) return false;
+  if (month === 2 && day === 29 && (year % 4 !== 0 || (year % 100 === 0 && year % 400 !== 0))) return false;
+  if (two(src, s + 11) > 23 || two(src, s + 14) > 59) return false;
+  let i = s + 16;
+  if (i < e && src[i] === 0x3a) {
+    if (i + 3 > e || !isDigit(src[i + 1]) || !isDigit(src[i + 2]) || two(src, i + 1) > 60) return false;
+    i += 3;
+    if (i < e && src[i] === 0x2e) {
+      const start = ++i;
+      while (i < e && isDigit(src[i])) i++;
+      if (i === start) return false;
+    }
+  }
+  if (i === e) return true;
+  const c = src[i];
+  if (c === 0x5a || c === 0x7a) return i + 1 === e;
+  if (c !== 0x2b && c !== 0x2d) return false;
+  if (i + 3 > e || !isDigit(src[i + 1]) || !isDigit(src[i + 2]) || two(src, i + 1) > 23) return false;
+  i += 3;
+  if (i === e) return true;
+  if (src[i] === 0x3a) i++;
+  return i + 2 === e && isDigit(src[i]) && isDigit(src[i + 1]) && two(src, i) <= 59;
+}

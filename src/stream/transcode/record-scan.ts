@@ -1,4 +1,4 @@
-import { QUOTE, bytesEqual, scanLiteral, scanNumber, scanString, scanned, skipWs } from './json-bytes.js';
+import { isDateTimeBytes, QUOTE, bytesEqual, scanLiteral, scanNumber, scanString, scanned, skipWs } from './json-bytes.js';
 import { T, type PropNode, type TranscodePlan, type ValueCheck } from './transcode-plan.js';
 
 /** Kinds of the value token kept in a slot. */
@@ -127,7 +127,9 @@ export class RecordScan {
       if (e < 0 || (t & T.string) === 0) return -1;
       const high = scanned.high;
       if (high) this.high = true;
-      if (check.format) {
+      if (check.dateTime) {
+        if (scanned.escaped || !isDateTimeBytes(src, i + 1, e - 1)) return -1;
+      } else if (check.format) {
         if (scanned.escaped) return -1;
         const text = high ? src.toString('utf8', i + 1, e - 1) : src.toString('latin1', i + 1, e - 1);
         if (!check.format(text)) return -1;

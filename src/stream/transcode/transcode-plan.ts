@@ -11,6 +11,8 @@ const ANY = 127;
 export interface ValueCheck {
   types: number;
   format?: (s: string) => boolean;
+  /** The format is date-time: checked on the bytes. */
+  dateTime?: boolean;
   /** Checks of an object's named properties (others are allowed unless `closed`). */
   properties?: Array<{ name: Uint8Array; check: ValueCheck }>;
   closed?: boolean;
@@ -82,6 +84,7 @@ export function checkOf(schema: unknown): ValueCheck {
       const f = stringFormatCheck(String(v));
       if (f === null) return no(`format ${String(v)}`);
       if (f) check.format = f;
+      if (v === 'date-time') check.dateTime = true;
     } else if (k === 'properties') {
       if (v === null || typeof v !== 'object') return no('properties');
       check.properties = Object.entries(v as Record<string, unknown>).map(([name, sub]) => ({ name: utf8(name), check: checkOf(sub) }));
