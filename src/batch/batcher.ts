@@ -4,6 +4,7 @@ import { batchBefore } from './batch-prefix.js';
 import { isFull, isStale, overMemory, type FlushLimits } from './flush-policy.js';
 import { LoadLanes, type Lane } from './load-lanes.js';
 import type { StreamBuffer } from './stream-buffer.js';
+import type { LineItem } from '../input/line-stage.js';
 
 /** Where one stream's (or one dead-letter table's) rows wait for their flush. */
 export interface Sink extends Lane {
@@ -69,6 +70,26 @@ export class Batcher {
       else this.flush(sink);
     }
     return added;
+  }
+
+  /** Adds a worker's run of rows (record sequences from `first`); flushes whenever the sink is full. Returns how many rows were dropped as older than their key's. */
+  addRun(sink: Sink, run: Extract<LineItem, { kind: 'rowRun' }>, first: number): number {
+    const buffer = sink.buffer;
+    const now = Date.now();
+    let stale = 0;
+    for (let k = 0; k < run.count; k++) {
+      const i = run.index + k;
+      const bytes = buffer.bytes;
+      const size = buffer.size;
+      if (!buffer.addBytes(run.data, k === 0 ? run.start : run.ends[i - 1], run.ends[i], first + k, run.keys[i], now, run.orders[i], run.firstLine + k, run.csv[i] === 1)) stale++;
+      this.bufferedBytes += buffer.bytes - bytes;
+      this.bufferedRows += buffer.size - size;
+      if (isFull(buffer, this.limits)) {
+        if (this.limits.flushAll) for (const other of this.sinks) this.flush(other);
+        else this.flush(sink);
+      }
+    }
+    return stale;
   }
 
   /** True when reading must wait for space (see waitForSpace). */

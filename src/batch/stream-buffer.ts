@@ -123,32 +123,57 @@ export class StreamBuffer {
    * dropped as older than the row held for its key.
    */
   add(row: string | Buffer, seq: number, key: string | undefined, now: number, order?: unknown, line: number = seq, csv = false): boolean {
+    if (typeof row !== 'string') return this.addBytes(row, 0, row.length, seq, key, now, order, line, csv);
     if (!this.admit(seq, key, now, order)) return false;
+    const seg = this.segmentOf(csv);
+    const at = this.prefix(seg, row.length * 3, seq, csv);
+    const n = seg.current!.write(row, seg.pos, 'utf8');
+    this.record(seg, at, seg.pos + n, seq, line);
+    return true;
+  }
+
+  /** Adds the row src[start, end) (an encode worker's bytes); as add. */
+  addBytes(src: Buffer, start: number, end: number, seq: number, key: string | undefined, now: number, order: unknown, line: number, csv: boolean): boolean {
+    if (!this.admit(seq, key, now, order)) return false;
+    const seg = this.segmentOf(csv);
+    const at = this.prefix(seg, end - start, seq, csv);
+    const n = src.copy(seg.current!, seg.pos, start, end);
+    this.record(seg, at, seg.pos + n, seq, line);
+    return true;
+  }
+
+  private segmentOf(csv: boolean): Segment {
+    return csv && this.options.binary ? this.csv : this.main;
+  }
+
+  /** Makes room for a row of at most `most` bytes and writes what leads it (tuple field count, stamps); the row's start. */
+  private prefix(seg: Segment, most: number, seq: number, csv: boolean): number {
     const stamp = this.options.stamp;
     const binary = this.options.binary !== undefined && !csv;
-    const seg = csv && this.options.binary ? this.csv : this.main;
-    // a UTF-16 code unit takes at most 3 UTF-8 bytes; a sequence has at most 16 digits
-    const most = (stamp ? 16 + this.tail.length : 0) + 2 + (typeof row === 'string' ? row.length * 3 : row.length);
-    const out = seg.room(most);
+    // a sequence has at most 16 digits
+    const out = seg.room(most + (stamp ? 16 + this.tail.length : 0) + 2);
     const at = seg.pos;
-    let n: number;
     if (binary) {
       out.writeUInt16BE(this.options.binary!.fields, at);
-      n = 2 + (stamp ? writeBinaryStamp(out, at + 2, stamp.sequenceBase + seq, this.binaryTail) : 0);
-    } else n = stamp ? writeStamp(out, at, stamp.sequenceBase + seq, this.tail) : 0;
-    if (typeof row === 'string') n += out.write(row, at + n, 'utf8');
-    else n += (row as Buffer).copy(out, at + n);
-    this.rowSeg.push(seg === this.csv ? 1 : 0);
-    if (seg === this.csv) this.csvRows++;
+      seg.pos = at + 2 + (stamp ? writeBinaryStamp(out, at + 2, stamp.sequenceBase + seq, this.binaryTail) : 0);
+    } else if (stamp) seg.pos = at + writeStamp(out, at, stamp.sequenceBase + seq, this.tail);
+    return at;
+  }
+
+  /** Books the row written at [at, end) of its segment. */
+  private record(seg: Segment, at: number, end: number, seq: number, line: number): void {
+    const n = end - at;
+    const csv = seg === this.csv;
+    this.rowSeg.push(csv ? 1 : 0);
+    if (csv) this.csvRows++;
     this.rowChunk.push(seg.chunks.length);
     this.rowStart.push(at);
     this.rowBytes.push(n);
     this.seqs.push(seq);
     this.lines.push(line);
-    seg.pos += n;
+    seg.pos = end;
     this.bytes += n;
     this.live++;
-    return true;
   }
 
   /** Key bookkeeping before a row is written: false when an older record of its key is dropped. */

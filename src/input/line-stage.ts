@@ -50,6 +50,29 @@ export type LineItem =
    * whose pipeline rejected it are in `invalid`, each to fail, skip or dead-letter on its own.
    */
   | { kind: 'rows'; line: number; rows: RowOf[]; invalid?: Array<{ stream: string; error: InputError }>; message: RecordMessage; exact: boolean; source: LineSource; index: number }
+  /**
+   * Consecutive RECORD lines an encode worker turned into rows of one stream (pipeline
+   * `version`), handed on as one item so the main thread does no per-row routing: `count` lines
+   * from firstLine, at block indexes index..; their rows lie back to back in `data` from `start`,
+   * the one at block index i ending at ends[i], CSV in a binary stream when csv[i] is 1, with
+   * key keys[i] and order value orders[i].
+   */
+  | {
+      kind: 'rowRun';
+      stream: string;
+      version: number;
+      firstLine: number;
+      count: number;
+      data: Buffer;
+      start: number;
+      ends: Int32Array;
+      csv: Uint8Array;
+      keys: ReadonlyArray<string | undefined>;
+      orders: readonly unknown[];
+      source: LineSource;
+      /** The block index of the first line (for running lines again). */
+      index: number;
+    }
   /** A RECORD a pipeline rejected; `stream` is the (mapped) stream whose pipeline did. */
   | { kind: 'invalid'; line: number; stream: string; message: RecordMessage; exact: boolean; error: InputError }
   /** Any other message (SCHEMA, STATE, ACTIVATE_VERSION, BATCH, a RECORD of an unknown stream). */

@@ -112,6 +112,7 @@ export function readParallel(input: Readable, accept: ItemSink, pipelines: Pipel
         const data = Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength);
         const source: LineSource = { again: (i, line) => processLineAt(data, r.lineStart, i, line, pipelines, clock(), source, i, recordsOf) };
         let rowStart = 0;
+        const rows = Buffer.from(r.rows.buffer, r.rows.byteOffset, r.rows.byteLength);
         for (let i = 0; i < r.kinds.length && !end.isSettled(); i++) {
           const line = p.firstLine + i;
           handled = line;
@@ -120,9 +121,19 @@ export function readParallel(input: Readable, accept: ItemSink, pipelines: Pipel
           if (kind === LineKind.filtered && newestVersion(pipelines, r.streams[r.streamIndex[i]]) === r.versions[i]) continue;
           let item: LineItem;
           if (kind === LineKind.encoded) {
-            const row = Buffer.from(r.rows.buffer, r.rows.byteOffset + rowStart, r.rowEnd[i] - rowStart);
-            rowStart = r.rowEnd[i];
-            item = { kind: 'row', line, stream: r.streams[r.streamIndex[i]], version: r.versions[i], row, csv: r.csvRows[i] === 1, key: r.keys[i], order: r.orders[i], source, index: i };
+            // consecutive rows of one stream go on as one item
+            let j = i + 1;
+            while (j < r.kinds.length && r.kinds[j] === LineKind.encoded && r.streamIndex[j] === r.streamIndex[i] && r.versions[j] === r.versions[i]) j++;
+            if (j - i > 1) {
+              item = { kind: 'rowRun', stream: r.streams[r.streamIndex[i]], version: r.versions[i], firstLine: line, count: j - i, data: rows, start: rowStart, ends: r.rowEnd, csv: r.csvRows, keys: r.keys, orders: r.orders, source, index: i };
+              rowStart = r.rowEnd[j - 1];
+              handled = p.firstLine + j - 1;
+              i = j - 1;
+            } else {
+              const row = rows.subarray(rowStart, r.rowEnd[i]);
+              rowStart = r.rowEnd[i];
+              item = { kind: 'row', line, stream: r.streams[r.streamIndex[i]], version: r.versions[i], row, csv: r.csvRows[i] === 1, key: r.keys[i], order: r.orders[i], source, index: i };
+            }
           } else {
             item = source.again(i, line);
           }

@@ -87,8 +87,33 @@ export class Router implements RouteContext, PipelineSource {
       if (item.ignoredType !== undefined) this.log.debug({ line: item.line, type: item.ignoredType }, 'ignored message of unknown type');
       return;
     }
+    if (item.kind === 'rowRun') {
+      const first = this.seq + 1;
+      this.seq += item.count;
+      return this.onRowRun(item, first);
+    }
     return this.route(item, ++this.seq);
   };
+
+  /** A worker's run of rows of one stream: added at once, or row by row when the stream changed or starts an overwrite cycle. */
+  private onRowRun(item: Extract<LineItem, { kind: 'rowRun' }>, first: number): void | Promise<void> {
+    const sink = this.streams.get(item.stream);
+    if (!sink || sink.pipeline.version !== item.version || (sink.plan.overwrite && !sink.overwrite)) return this.eachRow(item, first);
+    this.counts.records += item.count;
+    sink.stats.records += item.count;
+    if (sink.overwrite) sink.overwrite.records += item.count;
+    this.counts.stale += this.batcher.addRun(sink, item, first);
+    if (this.batcher.overMemory) return this.batcher.waitForSpace();
+  }
+
+  private async eachRow(item: Extract<LineItem, { kind: 'rowRun' }>, first: number): Promise<void> {
+    for (let k = 0; k < item.count; k++) {
+      const i = item.index + k;
+      const row = item.data.subarray(k === 0 ? item.start : item.ends[i - 1], item.ends[i]);
+      const pending = this.route({ kind: 'row', line: item.firstLine + k, stream: item.stream, version: item.version, row, csv: item.csv[i] === 1, key: item.keys[i], order: item.orders[i], source: item.source, index: i }, first + k);
+      if (pending) await pending;
+    }
+  }
 
   private route(item: Exclude<LineItem, { kind: 'skip' }>, seq: number): void | Promise<void> {
     switch (item.kind) {
