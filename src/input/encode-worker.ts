@@ -57,8 +57,9 @@ function runBlock(seq: number, firstLine: number, lines: number, data: Uint8Arra
       versions[i] = fast.version;
       rowEnd[i] = out.pos;
       if (fast.csv) csvRows[i] = 1;
-      keys[i] = fast.key;
-      orders[i] = fast.order;
+      // only defined values: arrays of undefined would be cloned element by element
+      if (fast.key !== undefined) keys[i] = fast.key;
+      if (fast.order !== undefined) orders[i] = fast.order;
       continue;
     }
     let item: LineItem;
@@ -92,8 +93,8 @@ function runBlock(seq: number, firstLine: number, lines: number, data: Uint8Arra
     streamIndex[i] = streamId(item.stream);
     versions[i] = item.version;
     rowEnd[i] = out.pos;
-    keys[i] = item.key;
-    orders[i] = item.order;
+    if (item.key !== undefined) keys[i] = item.key;
+    if (item.order !== undefined) orders[i] = item.order;
   }
   const rows = new Uint8Array(out.pos);
   rows.set(out.buf.subarray(0, out.pos));
