@@ -4,12 +4,11 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { buildCopySql } from '../sql/merge.js';
 import type { Batch } from './batch.js';
+import { COPY_BINARY_HEADER, COPY_BINARY_TRAILER } from '../stream/binary/index.js';
 import { copyRetyped, lockForCopySql, typesStillMatch } from './binary-copy.js';
 
-/** Binary COPY's signature, flags (none) and header extension length (0). */
-export const COPY_BINARY_HEADER = Buffer.from([0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0]);
-/** Binary COPY's end: a tuple of -1 fields. */
-export const COPY_BINARY_TRAILER = Buffer.from([0xff, 0xff]);
+const HEADER = Buffer.from(COPY_BINARY_HEADER);
+const TRAILER = Buffer.from(COPY_BINARY_TRAILER);
 
 /** Runs a COPY ... FROM STDIN with the batch's encoded chunks. */
 export async function copyInto(client: PoolClient, sql: string, chunks: Buffer[]): Promise<void> {
@@ -26,7 +25,7 @@ export async function copyRows(client: PoolClient, target: string, batch: Pick<B
   const mainRows = batch.rowCount - (batch.fallback?.rows ?? 0);
   if (mainRows > 0 || !batch.fallback) {
     if (batch.format === 'binary') {
-      const copyBinary = (into: string) => copyInto(client, buildCopySql(into, batch.columns, 'binary'), [COPY_BINARY_HEADER, ...batch.chunks, COPY_BINARY_TRAILER]);
+      const copyBinary = (into: string) => copyInto(client, buildCopySql(into, batch.columns, 'binary'), [HEADER, ...batch.chunks, TRAILER]);
       await client.query(lockForCopySql(batch));
       if (await typesStillMatch(client, batch)) await copyBinary(target);
       else await copyRetyped(client, target, batch, copyBinary);
