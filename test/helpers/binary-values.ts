@@ -1,4 +1,5 @@
 import { ExactNumber } from '../../src/protocol/exact-json.js';
+import { prng } from './record-generator.js';
 
 /**
  * Seeded random column values for the binary-encoder tests: for each column type, values as
@@ -17,16 +18,8 @@ export interface Sample {
 
 export type Rng = () => number;
 
-export function rng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG of the record generator. */
+export const rng: (seed: number) => Rng = prng;
 
 const int = (r: Rng, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
 const pick = <T>(r: Rng, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
