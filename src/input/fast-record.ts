@@ -6,7 +6,7 @@ import { RowOut } from '../stream/row-out.js';
 export { RowOut };
 import type { RecordsOf } from './worker-protocol.js';
 
-/** A record the transcoder wrote as a row (at out.buf[rowStart, out.pos)). */
+/** A record the transcoder wrote as a row (at out.buf[rowStart, out.pos)); the same object is reused for the next line. */
 export interface FastRow {
   stream: string;
   version: number;
@@ -16,6 +16,8 @@ export interface FastRow {
   /** A binary stream's record written as a CSV row. */
   csv: boolean;
 }
+
+const fast: FastRow = { stream: '', version: 0, key: undefined, order: undefined, rowStart: 0, csv: false };
 
 const name = (s: string) => new Uint8Array(Buffer.from(s));
 const TYPE = name('type');
@@ -86,7 +88,7 @@ export function transcodeLine(src: Buffer, start: number, end: number, pipelines
         bit = 2;
         const e = src[i] === 0x22 ? scanString(src, i, end) : -1;
         if (e < 0 || scanned.escaped) return undefined;
-        stream = src.toString('utf8', i + 1, e - 1);
+        stream = streamName(src, i + 1, e - 1);
         i = e;
       } else if (bytesEqual(src, ks, ke, RECORD)) {
         bit = 4;
@@ -127,6 +129,18 @@ export function transcodeLine(src: Buffer, start: number, end: number, pipelines
   return writeWith(pipeline!, src, start, end, receivedAt, out, stream!);
 }
 
+let lastName = '';
+let lastNameBytes: Buffer = Buffer.alloc(0);
+
+/** The stream name src[s,e): the last one again when the bytes are the same (no string per line). */
+function streamName(src: Buffer, s: number, e: number): string {
+  if (e - s !== lastNameBytes.length || src.compare(lastNameBytes, 0, lastNameBytes.length, s, e) !== 0) {
+    lastName = src.toString('utf8', s, e);
+    lastNameBytes = Buffer.from(src.subarray(s, e));
+  }
+  return lastName;
+}
+
 function onlyTranscoder(pipelines: PipelineLookup, stream: string) {
   const list = pipelines.get(stream);
   return list && list.length === 1 && list[0].transcoder ? list[0] : undefined;
@@ -160,5 +174,12 @@ function writeWith(
     if (after < 0) return undefined;
   }
   out.pos = after;
-  return { stream, version: pipeline.version, key: pipeline.spec.keyIdentity ? t.key(src) : undefined, order: t.order(src), rowStart, csv };
+  // one object for every row: callers copy what they need before the next line
+  fast.stream = stream;
+  fast.version = pipeline.version;
+  fast.key = pipeline.spec.keyIdentity ? t.key(src) : undefined;
+  fast.order = t.order(src);
+  fast.rowStart = rowStart;
+  fast.csv = csv;
+  return fast;
 }
