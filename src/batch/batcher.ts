@@ -3,7 +3,7 @@ import type { Batch, LoadCounts, LoadTarget } from '../load/batch.js';
 import { batchBefore } from './batch-prefix.js';
 import { isFull, isStale, overMemory, type FlushLimits } from './flush-policy.js';
 import { LoadLanes, type Lane } from './load-lanes.js';
-import type { StreamBuffer } from './stream-buffer.js';
+import { chunkPool, type StreamBuffer } from './stream-buffer.js';
 import type { LineItem } from '../input/line-stage.js';
 
 /** Where one stream's (or one dead-letter table's) rows wait for their flush. */
@@ -28,6 +28,7 @@ export class Batcher {
   private readonly sinks = new Set<Sink>();
   /** Lanes of work that follows commits (embeddings): they hold their records like sinks do. */
   private readonly followers = new Set<Lane>();
+  /** Chunk memory of the rows buffered (see StreamBuffer.capacity), and their count. */
   private bufferedBytes = 0;
   private bufferedRows = 0;
   private ageTimer: NodeJS.Timeout | undefined;
@@ -43,6 +44,8 @@ export class Batcher {
     private readonly onBatch: (batch: Batch, seconds: number, counts: LoadCounts | undefined, firstSeq: number) => void = () => undefined,
   ) {
     this.lanes = new LoadLanes(onCommitted);
+    // free chunks kept for reuse stay within the memory bound's worth
+    chunkPool.keepBytes = limits.maxBufferedBytes;
     this.ageTimer = setInterval(() => this.flushStale(Date.now()), 1000);
     this.ageTimer.unref();
   }
@@ -60,10 +63,10 @@ export class Batcher {
   /** Adds a row; flushes the sink when full. False when the row was dropped as older than its key's. */
   add(sink: Sink, row: string | Buffer, seq: number, line: number, key: string | undefined, order: unknown, csv = false): boolean {
     const buffer = sink.buffer;
-    const bytes = buffer.bytes;
+    const capacity = buffer.capacity;
     const size = buffer.size;
     const added = buffer.add(row, seq, key, Date.now(), order, line, csv);
-    this.bufferedBytes += buffer.bytes - bytes;
+    this.bufferedBytes += buffer.capacity - capacity;
     this.bufferedRows += buffer.size - size;
     if (isFull(buffer, this.limits)) {
       if (this.limits.flushAll) for (const other of this.sinks) this.flush(other);
@@ -79,10 +82,10 @@ export class Batcher {
     let stale = 0;
     for (let k = 0; k < run.count; k++) {
       const i = run.index + k;
-      const bytes = buffer.bytes;
+      const capacity = buffer.capacity;
       const size = buffer.size;
       if (!buffer.addBytes(run.data, k === 0 ? run.start : run.ends[i - 1], run.ends[i], first + k, run.keys[i], now, run.orders[i], run.firstLine + k, run.csv[i] === 1)) stale++;
-      this.bufferedBytes += buffer.bytes - bytes;
+      this.bufferedBytes += buffer.capacity - capacity;
       this.bufferedRows += buffer.size - size;
       if (isFull(buffer, this.limits)) {
         if (this.limits.flushAll) for (const other of this.sinks) this.flush(other);
@@ -92,7 +95,7 @@ export class Batcher {
     return stale;
   }
 
-  /** True when reading must wait for space (see waitForSpace). */
+  /** True when reading must wait for space (see waitForSpace): chunk memory buffered plus held by batches in flight. */
   get overMemory(): boolean {
     return overMemory(this.bufferedBytes, this.lanes.inflightBytes, this.limits);
   }
@@ -101,7 +104,7 @@ export class Batcher {
   flush(sink: Sink): void {
     if (sink.buffer.size === 0) return;
     const taken = sink.buffer.take();
-    this.bufferedBytes -= taken.bytes;
+    this.bufferedBytes -= taken.held;
     this.bufferedRows -= taken.rowCount;
     const batch: Batch = {
       stream: sink.name,
@@ -115,7 +118,18 @@ export class Batcher {
       seqs: taken.seqs,
     };
     this.batches++;
-    this.lanes.enqueue(sink, taken.firstSeq, taken.bytes, (entry) => this.load(batch, entry));
+    this.lanes.enqueue(sink, taken.firstSeq, taken.held, (entry) => this.load(batch, entry).finally(() => this.done(batch)));
+  }
+
+  /**
+   * A batch's load is over: its chunks are reused, unless work that follows commits may still
+   * read them (embeddings read a committed batch's keys from its chunks, later, on their own
+   * lanes); then they are left to the garbage collector.
+   */
+  private done(batch: Batch): void {
+    if (this.followers.size !== 0) return;
+    chunkPool.give(batch.chunks);
+    if (batch.fallback) chunkPool.give(batch.fallback.chunks);
   }
 
   /** Runs other database work of a sink in its lane, after its earlier batches (states after `seq` wait for it). */
@@ -199,10 +213,10 @@ export class Batcher {
     this.ageTimer = undefined;
     for (const sink of this.sinks) {
       if (this.rejectedAt !== undefined) {
-        const bytes = sink.buffer.bytes;
+        const capacity = sink.buffer.capacity;
         const size = sink.buffer.size;
         sink.buffer.dropFrom(this.rejectedAt);
-        this.bufferedBytes -= bytes - sink.buffer.bytes;
+        this.bufferedBytes -= capacity - sink.buffer.capacity;
         this.bufferedRows -= size - sink.buffer.size;
       }
       this.flush(sink);

@@ -1,3 +1,4 @@
+import { ChunkPool } from './chunk-pool.js';
 import { binaryStampTail, stampTail, writeBinaryStamp, writeStamp } from '../stream/record-metadata.js';
 
 /** Orders two bookmark values: numbers numerically, date-times as instants, else as text. */
@@ -28,7 +29,20 @@ export function compareOrder(a: unknown, b: unknown): number {
  * them, in a CSV segment of their own, the rare rows whose values the binary encoders left to
  * PostgreSQL's text input: a batch then loads with two COPYs.
  */
-const CHUNK_BYTES = 1 << 20;
+/** A batch's first chunk; each next one doubles up to CHUNK_BYTES, so a stream with few rows holds little. */
+export const FIRST_CHUNK_BYTES = 16 * 1024;
+export const CHUNK_BYTES = 256 * 1024;
+
+/** Size of the chunk after one of `previous` bytes (0: none yet). */
+export function nextChunkBytes(previous: number): number {
+  return Math.min(CHUNK_BYTES, Math.max(FIRST_CHUNK_BYTES, previous * 2));
+}
+
+/** The chunk sizes nextChunkBytes gives. */
+export const CHUNK_SIZES: readonly number[] = Array.from({ length: Math.log2(CHUNK_BYTES / FIRST_CHUNK_BYTES) + 1 }, (_, i) => FIRST_CHUNK_BYTES << i);
+
+/** The chunks of a run's buffers (the batcher gives them back when their batch is done; it sets how much it keeps). */
+export const chunkPool = new ChunkPool(CHUNK_SIZES, 64 << 20);
 
 export interface BufferOptions {
   /** Stamp rows with _sdc_sequence (this base + the record's sequence) and _sdc_batched_at. */
@@ -45,6 +59,8 @@ export interface TakenRows {
   seqs: number[];
   rowCount: number;
   bytes: number;
+  /** Bytes of chunk memory behind the chunks (allocated, written or not): what the batch holds until it is done. */
+  held: number;
   firstSeq: number;
   /** A binary buffer's CSV rows: the last `rows` of lines and seqs. */
   fallback?: { chunks: Buffer[]; rows: number };
@@ -55,11 +71,17 @@ class Segment {
   chunks: Buffer[] = [];
   current: Buffer | null = null;
   pos = 0;
+  /** Bytes of chunk memory allocated since the last reset (written or not). */
+  capacity = 0;
+  private chunkBytes = 0;
 
   room(atLeast: number): Buffer {
     if (this.current === null || this.current.length - this.pos < atLeast) {
       if (this.current !== null && this.pos > 0) this.chunks.push(this.current.subarray(0, this.pos));
-      this.current = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, atLeast));
+      this.chunkBytes = nextChunkBytes(this.chunkBytes);
+      const size = Math.max(this.chunkBytes, atLeast);
+      this.current = chunkPool.take(size);
+      this.capacity += size;
       this.pos = 0;
     }
     return this.current;
@@ -79,11 +101,12 @@ class Segment {
   }
 
   reset(): void {
-    // the current chunk's unused tail is kept for the next rows; handed-over bytes are not reused
-    if (this.current !== null && this.pos > 0) {
-      this.current = this.current.length - this.pos >= 64 * 1024 ? this.current.subarray(this.pos) : null;
-    }
+    // every chunk goes with the rows (an unused tail is at most one chunk): what a batch holds is
+    // exactly what was allocated for it, and the next batch starts small again
+    this.current = null;
     this.pos = 0;
+    this.capacity = 0;
+    this.chunkBytes = 0;
     this.chunks = [];
   }
 }
@@ -115,6 +138,11 @@ export class StreamBuffer {
 
   get size(): number {
     return this.live;
+  }
+
+  /** Bytes of chunk memory allocated for the rows held (written or not); handed over with them by take(). */
+  get capacity(): number {
+    return this.main.capacity + this.csv.capacity;
   }
 
   /**
@@ -151,7 +179,7 @@ export class StreamBuffer {
     const stamp = this.options.stamp;
     const binary = this.options.binary !== undefined && !csv;
     // a sequence has at most 16 digits
-    const out = seg.room(most + (stamp ? 16 + this.tail.length : 0) + 2);
+    const out = seg.room(most + (stamp ? 16 + this.tail.length : 0) + (binary ? 2 : 0));
     const at = seg.pos;
     if (binary) {
       out.writeUInt16BE(this.options.binary!.fields, at);
@@ -255,7 +283,7 @@ export class StreamBuffer {
       seqs = [...mainRows.seqs, ...csvRows.seqs];
       if (csvRows.seqs.length) fallback = { chunks: csvRows.chunks, rows: csvRows.seqs.length };
     }
-    const out: TakenRows = { chunks, lines, seqs, rowCount: this.live, bytes: this.bytes, firstSeq: this.firstSeq, ...(fallback ? { fallback } : {}) };
+    const out: TakenRows = { chunks, lines, seqs, rowCount: this.live, bytes: this.bytes, held: this.capacity, firstSeq: this.firstSeq, ...(fallback ? { fallback } : {}) };
     this.reset();
     return out;
   }

@@ -208,7 +208,7 @@ export interface TargetPostgresConfig {
    */
   flush_all_streams?: boolean;
   /**
-   * Bound on encoded bytes buffered plus in flight to the database, across all streams; past it every stream is flushed and reading pauses until batches commit.
+   * Bound on the memory of encoded rows buffered plus in flight to the database, across all streams (the buffers they take, written or not); past it every stream is flushed and reading pauses until batches commit. The default keeps a run with 20 interleaved streams under 250 MB of RSS.
    */
   max_buffered_bytes?: number;
   /**

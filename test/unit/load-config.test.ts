@@ -37,7 +37,7 @@ describe('resolveConfig: defaults', () => {
       batch_size_rows: 10000,
       batch_size_bytes: 67108864,
       max_record_age_seconds: 300,
-      max_buffered_bytes: 67108864,
+      max_buffered_bytes: 33554432,
       parallelism: 4,
       max_retries: 5,
       retry_backoff_ms: 500,

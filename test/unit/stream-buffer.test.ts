@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StreamBuffer } from '../../src/batch/stream-buffer.js';
+import { CHUNK_BYTES, CHUNK_SIZES, FIRST_CHUNK_BYTES, StreamBuffer, nextChunkBytes } from '../../src/batch/stream-buffer.js';
 import { stampPrefix, stampTail, writeStamp } from '../../src/stream/record-metadata.js';
 
 const text = (chunks: Buffer[]) => Buffer.concat(chunks).toString('utf8');
@@ -89,7 +89,7 @@ describe('StreamBuffer.take', () => {
     expect(b.size).toBe(0);
     expect(b.bytes).toBe(0);
     expect(b.firstSeq).toBe(Infinity);
-    expect(b.take()).toEqual({ chunks: [], lines: [], seqs: [], rowCount: 0, bytes: 0, firstSeq: Infinity });
+    expect(b.take()).toEqual({ chunks: [], lines: [], seqs: [], rowCount: 0, bytes: 0, held: 0, firstSeq: Infinity });
   });
 
   it('starts a new batch (first line, opened time) after take()', () => {
@@ -101,19 +101,22 @@ describe('StreamBuffer.take', () => {
     expect(b.openedAt).toBe(200);
   });
 
-  it('splits large batches into ~1 MB chunks without splitting rows', () => {
+  it('splits large batches into chunks growing to 256 KiB without splitting rows', () => {
     const b = new StreamBuffer();
     const row = 'x'.repeat(1000) + '\n';
     const count = 3000; // ~3 MB
     for (let i = 0; i < count; i++) b.add(row, i + 1, undefined, 0);
     const taken = b.take();
-    expect(taken.chunks.length).toBeGreaterThanOrEqual(2);
-    expect(taken.chunks.length).toBeLessThanOrEqual(4);
-    for (const c of taken.chunks.slice(0, -1)) expect(c.length).toBeGreaterThanOrEqual((1 << 20) - 3 * row.length);
-    for (const c of taken.chunks) {
+    const sizes = taken.chunks.map((c) => c.buffer.byteLength);
+    // 16, 32, 64, 128 KiB, then 256 KiB chunks
+    expect(sizes.slice(0, 5)).toEqual([16 << 10, 32 << 10, 64 << 10, 128 << 10, 256 << 10]);
+    expect(new Set(sizes.slice(4))).toEqual(new Set([CHUNK_BYTES]));
+    expect(taken.chunks.length).toBe(4 + Math.ceil((count * row.length - (240 << 10)) / (CHUNK_BYTES - 3 * row.length)));
+    taken.chunks.forEach((c, i) => {
       expect(c.length % row.length).toBe(0);
-      expect(c.length).toBeLessThan((1 << 20) + 2 * row.length);
-    }
+      // a chunk is left when the next row might not fit (3 bytes a character at most)
+      if (i < taken.chunks.length - 1) expect(c.length).toBeGreaterThan(sizes[i] - 3 * row.length - row.length);
+    });
     expect(text(taken.chunks)).toBe(row.repeat(count));
     expect(taken.lines).toHaveLength(count);
     expect(taken.lines[0]).toBe(1);
@@ -189,5 +192,123 @@ describe('StreamBuffer stamping (_sdc_sequence, _sdc_batched_at)', () => {
     const tail = stampTail('T');
     const len = writeStamp(out, 3, n, tail);
     expect(out.toString('latin1', 3, 3 + len)).toBe(stampPrefix(n, 'T'));
+  });
+});
+
+describe('StreamBuffer chunk memory (what max_buffered_bytes counts)', () => {
+  const chunkMemory = (chunks: Buffer[]) => [...new Set(chunks.map((c) => c.buffer))].reduce((n, ab) => n + ab.byteLength, 0);
+
+  it('grows chunks from 16 KiB, doubling, to 256 KiB', () => {
+    expect(nextChunkBytes(0)).toBe(FIRST_CHUNK_BYTES);
+    expect(FIRST_CHUNK_BYTES).toBe(16 << 10);
+    expect(nextChunkBytes(16 << 10)).toBe(32 << 10);
+    expect(nextChunkBytes(128 << 10)).toBe(256 << 10);
+    expect(nextChunkBytes(CHUNK_BYTES)).toBe(CHUNK_BYTES);
+    expect(CHUNK_SIZES).toEqual([16 << 10, 32 << 10, 64 << 10, 128 << 10, 256 << 10]);
+  });
+
+  it('counts the chunks it allocated, written or not, and hands them over with the rows', () => {
+    const b = new StreamBuffer();
+    expect(b.capacity).toBe(0);
+    b.add('a\n', 1, undefined, 0);
+    // one row of two bytes holds a whole first chunk
+    expect(b.bytes).toBe(2);
+    expect(b.capacity).toBe(FIRST_CHUNK_BYTES);
+    const row = 'y'.repeat(999) + '\n';
+    for (let i = 2; i < 200; i++) b.add(row, i, undefined, 0);
+    const capacity = b.capacity;
+    const taken = b.take();
+    expect(taken.held).toBe(capacity);
+    expect(taken.held).toBe(chunkMemory(taken.chunks));
+    expect(taken.held).toBeGreaterThan(taken.bytes);
+    // nothing is kept for the next batch: it starts small again
+    expect(b.capacity).toBe(0);
+    b.add('b\n', 300, undefined, 0);
+    expect(b.capacity).toBe(FIRST_CHUNK_BYTES);
+    expect(b.take().chunks[0].buffer).not.toBe(taken.chunks[taken.chunks.length - 1].buffer);
+  });
+
+  it('gives a row larger than a chunk a chunk of its own size, and counts it', () => {
+    const b = new StreamBuffer();
+    const big = Buffer.alloc(CHUNK_BYTES * 2, 0x61);
+    b.add(big, 1, undefined, 0);
+    expect(b.capacity).toBe(big.length);
+    const taken = b.take();
+    expect(taken.held).toBe(taken.bytes);
+    expect(Buffer.concat(taken.chunks).equals(big)).toBe(true);
+  });
+
+  it('keeps the held count of a keyed batch whose replaced rows are skipped', () => {
+    const b = new StreamBuffer();
+    for (let i = 1; i <= 3000; i++) b.add(`${i % 7},${'z'.repeat(200)}\n`, i, String(i % 7), 0);
+    const capacity = b.capacity;
+    const taken = b.take();
+    expect(taken.rowCount).toBe(7);
+    expect(taken.held).toBe(capacity);
+    expect(taken.lines).toEqual([2994, 2995, 2996, 2997, 2998, 2999, 3000]);
+  });
+
+  it('keeps every row\'s line and sequence past the first row arrays, batch after batch', () => {
+    const b = new StreamBuffer();
+    for (let batch = 0; batch < 3; batch++) {
+      const n = 5000 + batch;
+      for (let i = 0; i < n; i++) b.add(`${i}\n`, batch * 10_000 + i, undefined, 0, undefined, 7 * i);
+      const taken = b.take();
+      expect(taken.rowCount).toBe(n);
+      expect(taken.seqs).toEqual(Array.from({ length: n }, (_, i) => batch * 10_000 + i));
+      expect(taken.lines).toEqual(Array.from({ length: n }, (_, i) => 7 * i));
+      expect(text(taken.chunks)).toBe(Array.from({ length: n }, (_, i) => `${i}\n`).join(''));
+    }
+  });
+});
+
+describe('StreamBuffer in binary (a CSV segment beside the binary tuples)', () => {
+  const field = (s: string) => {
+    const b = Buffer.alloc(4 + s.length);
+    b.writeInt32BE(s.length, 0);
+    b.write(s, 4, 'latin1');
+    return b;
+  };
+
+  it('leads each tuple with its field count and binary stamps; CSV rows go to their own segment, after the tuples in lines and seqs', () => {
+    const b = new StreamBuffer({ stamp: { sequenceBase: 1000 }, binary: { fields: 3 } });
+    const opened = Date.UTC(2026, 11, 1, 10, 0, 0, 123);
+    b.add(field('a'), 1, undefined, opened, undefined, 11);
+    b.add('"csv row"\n', 2, undefined, opened, undefined, 12, true);
+    b.add(field('c'), 3, undefined, opened, undefined, 13);
+    const taken = b.take();
+    expect(taken).toMatchObject({ rowCount: 3, lines: [11, 13, 12], seqs: [1, 3, 2], fallback: { rows: 1 } });
+    expect(Buffer.concat(taken.fallback!.chunks).toString()).toBe(`1002,${new Date(opened).toISOString()},"csv row"\n`);
+    const tuples = Buffer.concat(taken.chunks);
+    const micros = BigInt(opened) * 1000n - 946_684_800_000_000n;
+    const tuple = (seq: number, s: string) => {
+      const head = Buffer.alloc(2 + 24);
+      head.writeInt16BE(3, 0);
+      head.writeInt32BE(8, 2);
+      head.writeBigInt64BE(BigInt(seq), 6);
+      head.writeInt32BE(8, 14);
+      head.writeBigInt64BE(micros, 18);
+      return Buffer.concat([head, field(s)]);
+    };
+    expect(tuples).toEqual(Buffer.concat([tuple(1001, 'a'), tuple(1003, 'c')]));
+  });
+
+  it('replaces a key across segments, and drops rows from a sequence on in both', () => {
+    const keyed = new StreamBuffer({ binary: { fields: 1 } });
+    keyed.add(field('old'), 1, 'k', 0);
+    keyed.add('"new"\n', 2, 'k', 0, undefined, 2, true);
+    const t = keyed.take();
+    expect(t).toMatchObject({ rowCount: 1, seqs: [2], fallback: { rows: 1 } });
+    expect(t.chunks).toEqual([]);
+    const plain = new StreamBuffer({ binary: { fields: 1 } });
+    plain.add(field('a'), 1, undefined, 0);
+    plain.add('"b"\n', 2, undefined, 0, undefined, 2, true);
+    plain.add(field('c'), 3, undefined, 0);
+    plain.add('"d"\n', 4, undefined, 0, undefined, 4, true);
+    plain.dropFrom(3);
+    const d = plain.take();
+    expect(d).toMatchObject({ rowCount: 2, seqs: [1, 2], fallback: { rows: 1 } });
+    expect(Buffer.concat(d.fallback!.chunks).toString()).toBe('"b"\n');
+    expect(Buffer.concat(d.chunks).length).toBe(2 + 5);
   });
 });
