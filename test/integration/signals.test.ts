@@ -45,7 +45,8 @@ describe('signals', () => {
   });
 
   it('a second signal exits at once and writes no state for uncommitted data', async () => {
-    const t = startTarget({ ...db.config, default_target_schema: 'sig2' });
+    // the 10 records fill a batch, whose load then waits for the lock
+    const t = startTarget({ ...db.config, default_target_schema: 'sig2', batch_size_rows: 10 });
     t.child.stdin.write(singer(schemaS));
     await waitForTable('sig2', 's');
     const locker = new pg.Client({ connectionString: db.url });
@@ -54,7 +55,12 @@ describe('signals', () => {
       await locker.query('BEGIN');
       await locker.query('LOCK TABLE sig2.s IN ACCESS EXCLUSIVE MODE');
       t.child.stdin.write(singer(...records('s', 1, 10), state({ upto: 10 })));
-      await sleep(300);
+      // the target has read the records once its batch waits for the lock (however busy the machine is)
+      for (let i = 0; i < 200; i++) {
+        const waiting = await db.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`);
+        if (waiting.length) break;
+        await sleep(50);
+      }
       t.child.kill('SIGTERM'); // the drain now waits for the lock
       await sleep(700);
       expect(t.child.exitCode).toBeNull();
