@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { PipelineSource } from './reader.js';
+import { Spares } from './spares.js';
 import type { BlockResult, RecordsOf, ToWorker } from './worker-protocol.js';
 
 /**
@@ -12,6 +13,9 @@ import type { BlockResult, RecordsOf, ToWorker } from './worker-protocol.js';
  */
 export const WORKER_HEAP = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 1024 } as const;
 
+/** Size of the buffers a block travels in (its lines, its rows): a block is cut at 256 KiB plus at most one input chunk. */
+export const BLOCK_BUFFER_BYTES = 512 * 1024;
+
 /**
  * The encode workers of a run, shared by every reader of it (stdin and the files of BATCH
  * messages): each reader submits blocks and gets its results back by block number; every
@@ -19,6 +23,8 @@ export const WORKER_HEAP = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb
  */
 export class EncodePool {
   readonly size: number;
+  /** Buffers for blocks and their rows, reused (the readers of a run take turns). */
+  readonly spares: Spares;
   private readonly workers: Worker[];
   private readonly waiting = new Map<number, (r: BlockResult) => void>();
   private nextSeq = 0;
@@ -26,6 +32,7 @@ export class EncodePool {
 
   constructor(size: number, pipelines: PipelineSource) {
     this.size = size;
+    this.spares = new Spares(BLOCK_BUFFER_BYTES, size * 8);
     this.workers = Array.from({ length: size }, () => new Worker(new URL('./encode-worker.js', import.meta.url), { resourceLimits: WORKER_HEAP }));
     pipelines.onPipelines = (source, specs) => {
       const msg: ToWorker = { type: 'pipelines', source, specs };
@@ -48,12 +55,19 @@ export class EncodePool {
     return previous;
   }
 
-  /** Sends a block of whole lines (transferred) to a worker, round robin. */
+  /** Sends a block of whole lines (transferred, with a buffer for its rows) to a worker, round robin. */
   submit(firstLine: number, lines: number, data: Uint8Array, recordsOf: RecordsOf | undefined, done: (r: BlockResult) => void): void {
     const seq = this.nextSeq++;
     this.waiting.set(seq, done);
-    const msg: ToWorker = { type: 'block', seq, firstLine, lines, data, ...(recordsOf ? { recordsOf } : {}) };
-    this.workers[seq % this.size].postMessage(msg, [data.buffer as ArrayBuffer]);
+    const rows = this.spares.take();
+    const msg: ToWorker = { type: 'block', seq, firstLine, lines, data, rows, ...(recordsOf ? { recordsOf } : {}) };
+    this.workers[seq % this.size].postMessage(msg, [data.buffer as ArrayBuffer, rows]);
+  }
+
+  /** A block's result was handed on: nothing reads its lines or rows any more, their buffers are reused. */
+  release(r: BlockResult): void {
+    this.spares.give(r.data.buffer as ArrayBuffer);
+    this.spares.give(r.rows.buffer as ArrayBuffer);
   }
 
   /** Forgets the blocks still at the workers (their reader stopped). */

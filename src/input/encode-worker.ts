@@ -27,7 +27,7 @@ const NO_SOURCE: LineSource = {
 };
 const out = new RowOut(1 << 20);
 
-function runBlock(seq: number, firstLine: number, lines: number, data: Uint8Array, recordsOf: RecordsOf | undefined): BlockResult {
+function runBlock(seq: number, firstLine: number, lines: number, data: Uint8Array, recordsOf: RecordsOf | undefined, into: ArrayBuffer | undefined): BlockResult {
   const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const lineStart = lineStarts(buf, lines);
   const kinds = new Uint8Array(lines);
@@ -96,7 +96,7 @@ function runBlock(seq: number, firstLine: number, lines: number, data: Uint8Arra
     if (item.key !== undefined) keys[i] = item.key;
     if (item.order !== undefined) orders[i] = item.order;
   }
-  const rows = new Uint8Array(out.pos);
+  const rows = into !== undefined && into.byteLength >= out.pos ? new Uint8Array(into, 0, out.pos) : new Uint8Array(out.pos);
   rows.set(out.buf.subarray(0, out.pos));
   return { type: 'result', seq, data, lineStart, kinds, streamIndex, versions, rowEnd, streams, rows, csvRows, keys, orders };
 }
@@ -106,7 +106,7 @@ parentPort!.on('message', (msg: ToWorker) => {
     pipelines.set(msg.source, msg.specs.map((spec) => new RecordPipeline(spec)));
     return;
   }
-  const r = runBlock(msg.seq, msg.firstLine, msg.lines, msg.data, msg.recordsOf);
+  const r = runBlock(msg.seq, msg.firstLine, msg.lines, msg.data, msg.recordsOf, msg.rows);
   const transfer = [r.data.buffer, r.lineStart.buffer, r.kinds.buffer, r.streamIndex.buffer, r.versions.buffer, r.rowEnd.buffer, r.rows.buffer, r.csvRows.buffer] as ArrayBuffer[];
   parentPort!.postMessage(r, transfer);
 });

@@ -58,7 +58,7 @@ export function readParallel(input: Readable, accept: ItemSink, pipelines: Pipel
   /** Sends the lines held so far to a worker (round robin), as one transferred block. */
   const dispatch = () => {
     if (held.length === 0) return;
-    const data = new Uint8Array(heldBytes);
+    const data = new Uint8Array(pool.spares.take(heldBytes), 0, heldBytes);
     let at = 0;
     let lines = 0;
     for (const b of held) {
@@ -140,6 +140,8 @@ export function readParallel(input: Readable, accept: ItemSink, pipelines: Pipel
           const pending = accept(item);
           if (pending) await pending;
         }
+        // every item of the block was handed on (and awaited): rows were copied, lines decoded
+        pool.release(r);
         if (inputPaused && queue.length < pool.size * 2 && !ended) {
           inputPaused = false;
           input.resume();

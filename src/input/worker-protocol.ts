@@ -4,8 +4,8 @@ import type { PipelineSpec } from '../stream/record-pipeline.js';
 export type ToWorker =
   /** Build (or rebuild) an input stream's record pipelines (one per mapped stream, none when dropped). */
   | { type: 'pipelines'; source: string; specs: PipelineSpec[] }
-  /** A block of whole lines to run through the line stage; `data` comes back in the result. */
-  | { type: 'block'; seq: number; firstLine: number; lines: number; data: Uint8Array; recordsOf?: RecordsOf };
+  /** A block of whole lines to run through the line stage; `data` comes back in the result, and so does `rows` (as the result's rows) when they fit. */
+  | { type: 'block'; seq: number; firstLine: number; lines: number; data: Uint8Array; rows?: ArrayBuffer; recordsOf?: RecordsOf };
 
 /** Lines that are records of one stream, one JSON object a line (the files of a BATCH message), not Singer messages. */
 export interface RecordsOf {
