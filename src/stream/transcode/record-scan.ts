@@ -8,6 +8,20 @@ export const Tok = { missing: 0, null: 1, string: 2, number: 3, true: 4, false: 
 export const tokBit = (kind: number) => 1 << kind;
 
 const ANY: ValueCheck = { types: 127 };
+
+/** nextMember's answer when the container closed; `closedAt` is then the position after it. */
+const CLOSED = -2;
+let closedAt = 0;
+
+/** After a value in an object or array: the next member's start (past the comma), CLOSED at `close`, or -1. */
+function nextMember(src: Uint8Array, i: number, end: number, close: number): number {
+  i = skipWs(src, i, end);
+  const c = src[i];
+  if (c === 0x2c) return skipWs(src, i + 1, end);
+  if (c !== close) return -1;
+  closedAt = i + 1;
+  return CLOSED;
+}
 const MAX_DEPTH = 64;
 
 /**
@@ -89,11 +103,9 @@ export class RecordScan {
         } else i = this.leaf(slot, node.check, src, i, end, depth);
       }
       if (i < 0) return -1;
-      i = skipWs(src, i, end);
-      const c = src[i];
-      if (c === 0x2c) i = skipWs(src, i + 1, end);
-      else if (c === 0x7d) return i + 1;
-      else return -1;
+      i = nextMember(src, i, end, 0x7d);
+      if (i === CLOSED) return closedAt;
+      if (i < 0) return -1;
     }
   }
 
@@ -169,11 +181,9 @@ export class RecordScan {
       if (src[i] !== 0x3a) return -1;
       i = this.skip(sub ?? ANY, src, skipWs(src, i + 1, end), end, depth + 1);
       if (i < 0) return -1;
-      i = skipWs(src, i, end);
-      const c = src[i];
-      if (c === 0x2c) i = skipWs(src, i + 1, end);
-      else if (c === 0x7d) return i + 1;
-      else return -1;
+      i = nextMember(src, i, end, 0x7d);
+      if (i === CLOSED) return closedAt;
+      if (i < 0) return -1;
     }
   }
 
@@ -183,11 +193,9 @@ export class RecordScan {
     for (;;) {
       i = this.skip(items, src, i, end, depth + 1);
       if (i < 0) return -1;
-      i = skipWs(src, i, end);
-      const c = src[i];
-      if (c === 0x2c) i = skipWs(src, i + 1, end);
-      else if (c === 0x5d) return i + 1;
-      else return -1;
+      i = nextMember(src, i, end, 0x5d);
+      if (i === CLOSED) return closedAt;
+      if (i < 0) return -1;
     }
   }
 }
