@@ -22,7 +22,8 @@ function input(): string {
 const COLUMNS = `id, name, amount, big, small, flag, created_at, day, at_time, uid, address__street, address__zip, address__geo, tags, counts, extra, anything, mixed, _sdc_extracted_at, _sdc_deleted_at, _sdc_table_version`;
 
 describe('the transcoder and binary COPY store exactly what the generic path and CSV store', () => {
-  it('loads 100,000 generated records identically through transcoder or generic path, binary or CSV COPY', async () => {
+  // CI's transcoder-off pass skips it: it sets the switch for each of its runs itself, and runs in the suite's other passes
+  it.skipIf(process.env.TARGET_POSTGRES_TRANSCODER === 'off')('loads 100,000 generated records identically through transcoder or generic path, binary or CSV COPY', async () => {
     const text = input();
     const runs = [
       { schema: 'generic_csv', env: { TARGET_POSTGRES_TRANSCODER: 'off' }, format: 'csv' },
