@@ -3,7 +3,8 @@ import type { Batch, LoadCounts, LoadTarget } from '../load/batch.js';
 import { batchBefore } from './batch-prefix.js';
 import { isFull, isStale, overMemory, type FlushLimits } from './flush-policy.js';
 import { LoadLanes, type Lane } from './load-lanes.js';
-import { chunkPool, type StreamBuffer } from './stream-buffer.js';
+import { chunkPool } from './buffer-segment.js';
+import type { StreamBuffer } from './stream-buffer.js';
 import type { LineItem } from '../input/line-stage.js';
 
 /** Where one stream's (or one dead-letter table's) rows wait for their flush. */

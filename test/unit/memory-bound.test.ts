@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Batcher, type Sink } from '../../src/batch/batcher.js';
 import { ChunkPool } from '../../src/batch/chunk-pool.js';
 import { newLane } from '../../src/batch/load-lanes.js';
-import { chunkPool, FIRST_CHUNK_BYTES, StreamBuffer } from '../../src/batch/stream-buffer.js';
+import { chunkPool, FIRST_CHUNK_BYTES } from '../../src/batch/buffer-segment.js';
+import { StreamBuffer } from '../../src/batch/stream-buffer.js';
 import type { Batch } from '../../src/load/batch.js';
 
 const tick = () => new Promise((r) => setTimeout(r, 5));

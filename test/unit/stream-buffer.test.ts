@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CHUNK_BYTES, CHUNK_SIZES, FIRST_CHUNK_BYTES, StreamBuffer, nextChunkBytes } from '../../src/batch/stream-buffer.js';
+import { CHUNK_BYTES, CHUNK_SIZES, FIRST_CHUNK_BYTES, nextChunkBytes } from '../../src/batch/buffer-segment.js';
+import { StreamBuffer } from '../../src/batch/stream-buffer.js';
 import { stampPrefix, stampTail, writeStamp } from '../../src/stream/record-metadata.js';
 
 const text = (chunks: Buffer[]) => Buffer.concat(chunks).toString('utf8');
