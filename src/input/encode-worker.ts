@@ -1,7 +1,8 @@
 import { parentPort } from 'node:worker_threads';
 import { RecordPipeline } from '../stream/record-pipeline.js';
 import { lineStarts, lineText } from './line-cutter.js';
-import { RowOut, transcodeLine } from './fast-record.js';
+import { transcodeLine } from './fast-record.js';
+import { RowOut } from '../stream/row-out.js';
 import { processLine, type LineItem, type LineSource } from './line-stage.js';
 import { LineKind, type BlockResult, type RecordsOf, type ToWorker } from './worker-protocol.js';
 

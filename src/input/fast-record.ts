@@ -1,9 +1,7 @@
 import { bytesEqual, scanLiteral, scanNumber, scanString, scanned, skipWs } from '../stream/transcode/json-bytes.js';
 import type { RecordEnvelope } from '../stream/transcode/csv-row.js';
 import type { PipelineLookup } from './line-stage.js';
-import { RowOut } from '../stream/row-out.js';
-
-export { RowOut };
+import type { RowOut } from '../stream/row-out.js';
 import type { RecordsOf } from './worker-protocol.js';
 
 /** A record the transcoder wrote as a row (at out.buf[rowStart, out.pos)); the same object is reused for the next line. */

@@ -4,7 +4,8 @@ import { parseLine, parseRecordLine } from '../protocol/parse-line.js';
 import type { RecordsOf } from './worker-protocol.js';
 import { MapError } from '../stream/maps/map-transform.js';
 import type { RecordPipeline } from '../stream/record-pipeline.js';
-import { transcodeLine, RowOut } from './fast-record.js';
+import { transcodeLine } from './fast-record.js';
+import { RowOut } from '../stream/row-out.js';
 import { lineText } from './line-cutter.js';
 
 /**

@@ -1,6 +1,7 @@
 import type { RecordMessage } from '../protocol/messages.js';
 import type { MetadataField } from '../schema/columns.js';
 import type { RecordMeta } from './row-encoder.js';
+import { put32, putInt64 } from './binary/bytes.js';
 
 /**
  * The values of the `_sdc_*` columns, built here and nowhere else.
@@ -55,11 +56,9 @@ export function writeStamp(out: Uint8Array, at: number, sequence: number, tail: 
 const PG_EPOCH_US = 946_684_800_000_000;
 
 /** A binary COPY bigint field (length 8, big-endian) for an integer below 2^53 in magnitude; the position after it. */
-export function writeInt8Field(out: Buffer, at: number, n: number): number {
-  out.writeInt32BE(8, at);
-  const hi = Math.floor(n / 4294967296);
-  out.writeInt32BE(hi, at + 4);
-  out.writeUInt32BE(n - hi * 4294967296, at + 8);
+export function writeInt8Field(out: Uint8Array, at: number, n: number): number {
+  put32(out, at, 8);
+  putInt64(out, at + 4, n);
   return at + 12;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RowOut, transcodeLine } from '../../src/input/fast-record.js';
+import { transcodeLine } from '../../src/input/fast-record.js';
+import { RowOut } from '../../src/stream/row-out.js';
 import { processLine, type LineSource } from '../../src/input/line-stage.js';
 import type { JsonSchema } from '../../src/protocol/messages.js';
 import { buildColumnPlan } from '../../src/schema/columns.js';

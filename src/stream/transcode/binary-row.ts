@@ -1,17 +1,9 @@
-import { DECLINE, binaryWriterFor, type BinaryFieldWriter } from '../binary/index.js';
+import { DECLINE, binaryWriterFor, writeNullField as nullField, type BinaryFieldWriter } from '../binary/index.js';
+import { put32 } from '../binary/bytes.js';
 import { copy, writeArrayLiteral, type RecordEnvelope, type RowConstants } from './csv-row.js';
 import { Tok, type RecordScan } from './record-scan.js';
 import { Mode, writeStringBody } from './string-bytes.js';
 import type { FieldPlan } from './transcode-plan.js';
-
-const NULL_FIELD = 0xffffffff;
-
-function put32(out: Uint8Array, at: number, v: number): void {
-  out[at] = v >>> 24;
-  out[at + 1] = (v >>> 16) & 0xff;
-  out[at + 2] = (v >>> 8) & 0xff;
-  out[at + 3] = v & 0xff;
-}
 
 /** A field of constant text (the run's start, a line's receive time) through its column type's writer, kept as bytes. */
 class ConstantField {
@@ -131,9 +123,4 @@ export class BinaryRowWriter {
     }
     return at;
   }
-}
-
-function nullField(out: Uint8Array, at: number): number {
-  put32(out, at, NULL_FIELD);
-  return at + 4;
 }
