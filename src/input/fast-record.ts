@@ -58,7 +58,7 @@ export function transcodeLine(src: Buffer, start: number, end: number, pipelines
     stream = recordsOf.stream;
     pipeline = onlyTranscoder(pipelines, stream);
     if (!pipeline) return undefined;
-    recordEnd = pipeline.transcoder!.scanRecord(src, i, end, start);
+    recordEnd = pipeline.transcoder!.scanRecord(src, i, end);
     if (recordEnd < 0 || skipWs(src, recordEnd, end) !== end) return undefined;
     // the BATCH message's version
     if (recordsOf.version !== undefined) env.versionConst = versionBytes(recordsOf.version);
@@ -93,7 +93,7 @@ export function transcodeLine(src: Buffer, start: number, end: number, pipelines
         if (!typed || stream === undefined) return undefined;
         pipeline = onlyTranscoder(pipelines, stream);
         if (!pipeline) return undefined;
-        recordEnd = pipeline.transcoder!.scanRecord(src, i, end, start);
+        recordEnd = pipeline.transcoder!.scanRecord(src, i, end);
         if (recordEnd < 0) return undefined;
         i = recordEnd;
       } else if (bytesEqual(src, ks, ke, TIME_EXTRACTED)) {
@@ -128,13 +128,13 @@ export function transcodeLine(src: Buffer, start: number, end: number, pipelines
 }
 
 let lastName = '';
-let lastNameBytes: Buffer = Buffer.alloc(0);
+let lastNameBytes = new Uint8Array(0);
 
 /** The stream name src[s,e): the last one again when the bytes are the same (no string per line). */
 function streamName(src: Buffer, s: number, e: number): string {
-  if (e - s !== lastNameBytes.length || src.compare(lastNameBytes, 0, lastNameBytes.length, s, e) !== 0) {
+  if (!bytesEqual(src, s, e, lastNameBytes)) {
     lastName = src.toString('utf8', s, e);
-    lastNameBytes = Buffer.from(src.subarray(s, e));
+    lastNameBytes = new Uint8Array(src.subarray(s, e));
   }
   return lastName;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isDateTimeBytes, scanNumber, scanned } from '../../src/stream/transcode/json-bytes.js';
+import { isUtf8 } from 'node:buffer';
+import { isDateTimeBytes, scanNumber, scanString, scanned } from '../../src/stream/transcode/json-bytes.js';
 import { isDateTime } from '../../src/stream/formats.js';
 import { prng } from '../helpers/record-generator.js';
 
@@ -45,5 +46,34 @@ describe('scanNumber: only numbers a double prints digit for digit', () => {
     }
     for (const declined of ['1.50', '1e5', '1E-5', '-0', '01', '0.0000001', '1234567890123456789012', '.5', '1.', '-']) expect(scanNumber(bytes(declined + ','), 0, declined.length + 1), declined).toBe(-1);
     for (const taken of ['0', '-0.5', '0.000001', '123456789012345678901', '6.178139243274927']) expect(scanNumber(bytes(taken + ','), 0, taken.length + 1), taken).toBe(taken.length);
+  });
+});
+
+describe('scanString: a string with bytes past ASCII is taken only when they are UTF-8', () => {
+  it('agrees with Node’s isUtf8 on edge cases and 200,000 random byte strings', () => {
+    const edges = [
+      [0xc2, 0x80], [0xc1, 0xbf], [0xdf, 0xbf], [0xe0, 0xa0, 0x80], [0xe0, 0x9f, 0xbf], [0xed, 0x9f, 0xbf], [0xed, 0xa0, 0x80],
+      [0xef, 0xbf, 0xbf], [0xf0, 0x90, 0x80, 0x80], [0xf0, 0x8f, 0xbf, 0xbf], [0xf4, 0x8f, 0xbf, 0xbf], [0xf4, 0x90, 0x80, 0x80],
+      [0xf5, 0x80, 0x80, 0x80], [0x80], [0xc3], [0xe2, 0x82], [0xf0, 0x9f, 0x98], [0xc3, 0xa9, 0x41],
+    ];
+    const r = prng(7);
+    const random = Array.from({ length: 200_000 }, () => {
+      const n = 1 + Math.floor(r() * 6);
+      // bytes past ASCII, mostly, with the odd letter between them
+      return Array.from({ length: n }, () => (r() < 0.15 ? 0x41 : 0x80 + Math.floor(r() * 0x80)));
+    });
+    let taken = 0;
+    for (const body of [...edges, ...random]) {
+      const src = Uint8Array.from([0x22, ...body, 0x22]);
+      const end = scanString(src, 0, src.length);
+      const utf8 = isUtf8(Uint8Array.from(body));
+      expect({ body, end }).toEqual({ body, end: utf8 ? src.length : -1 });
+      if (utf8) {
+        taken++;
+        expect(scanned.high).toBe(body.some((b) => b >= 0x80));
+      }
+    }
+    // both outcomes are exercised
+    expect(taken).toBeGreaterThan(1000);
   });
 });

@@ -45,6 +45,17 @@ export const writeInt4 = smallInt(4, -2147483648, 2147483647);
 export const writeInt8: BinaryFieldWriter = (src, start, end, out, at) => {
   const i = digitsStart(src, start, end);
   if (i < 0 || end - i > 19) return DECLINE;
+  if (end - i <= 15) {
+    // below 2^53: exact as a double
+    let v = 0;
+    for (let j = i; j < end; j++) v = v * 10 + (src[j] - 48);
+    if (src[start] === 45) v = -v;
+    const high = Math.floor(v / TWO32);
+    put32(out, at, 8);
+    put32(out, at + 4, high);
+    put32(out, at + 8, v - high * TWO32);
+    return at + 12;
+  }
   let hi = 0;
   let lo = 0;
   for (let j = i; j < end; j++) {

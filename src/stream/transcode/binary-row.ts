@@ -1,9 +1,38 @@
 import { DECLINE, binaryWriterFor, writeNullField as nullField, type BinaryFieldWriter } from '../binary/index.js';
 import { put32 } from '../binary/bytes.js';
+import { ARRAY_HEAD, finishArray, writeEmptyArray } from '../binary/arrays.js';
+import { arrayElementType } from '../binary/types.js';
+import { QUOTE, scanString, scanned, skipWs } from './json-bytes.js';
 import { copy, writeArrayLiteral, type RecordEnvelope, type RowConstants } from './csv-row.js';
 import { Tok, type RecordScan } from './record-scan.js';
 import { Mode, writeStringBody } from './string-bytes.js';
 import type { FieldPlan } from './transcode-plan.js';
+
+const TEXT_OID = 25;
+
+/**
+ * A text[] field straight from a JSON array of strings without escapes (each element's bytes
+ * are its text); -1 for any other array, which then goes through its literal like the CSV path.
+ */
+function writeTextArray(src: Uint8Array, s: number, e: number, out: Uint8Array, at: number): number {
+  let i = skipWs(src, s + 1, e);
+  if (src[i] === 0x5d) return writeEmptyArray(out, at, TEXT_OID);
+  let p = at + ARRAY_HEAD;
+  let count = 0;
+  for (;;) {
+    if (src[i] !== QUOTE) return -1;
+    const end = scanString(src, i, e);
+    if (end < 0 || scanned.escaped) return -1;
+    put32(out, p, end - i - 2);
+    p = copy(src, i + 1, end - 1, out, p + 4);
+    count++;
+    i = skipWs(src, end, e);
+    if (src[i] === 0x5d) break;
+    if (src[i] !== 0x2c) return -1;
+    i = skipWs(src, i + 1, e);
+  }
+  return finishArray(out, at, p, TEXT_OID, count, false);
+}
 
 /** A field of constant text (the run's start, a line's receive time) through its column type's writer, kept as bytes. */
 class ConstantField {
@@ -23,6 +52,37 @@ class ConstantField {
   }
 }
 
+/** What `write` does for a field, decided once per schema. */
+const Op = { decline: 0, extracted: 1, received: 2, syncStarted: 3, version: 4, deleted: 5, boolean: 6, json: 7, array: 8, text: 9, number: 10, stringy: 11 } as const;
+
+function opOf(field: FieldPlan, writer: BinaryFieldWriter | null): number {
+  if (writer === null) return Op.decline;
+  if ('meta' in field) {
+    if (field.meta === '_sdc_extracted_at') return Op.extracted;
+    if (field.meta === '_sdc_received_at') return Op.received;
+    if (field.meta === '_sdc_sync_started_at') return Op.syncStarted;
+    if (field.meta === '_sdc_table_version') return Op.version;
+    // _sdc_deleted_at: the scan took only records without one
+    return Op.deleted;
+  }
+  switch (field.kind) {
+    case 'boolean':
+      return Op.boolean;
+    case 'json':
+      return Op.json;
+    case 'array':
+      return Op.array;
+    case 'text':
+      return Op.text;
+    case 'integer':
+    case 'number':
+      return Op.number;
+    default:
+      // timestamptz, date, time, uuid: a string's characters
+      return Op.stringy;
+  }
+}
+
 /**
  * Writes a scanned record as binary COPY fields (the stream buffer leads the tuple with its
  * field count), each through the writer of its column's actual type, from the same text the
@@ -32,10 +92,19 @@ class ConstantField {
 export class BinaryRowWriter {
   private readonly writers: Array<BinaryFieldWriter | null>;
   private readonly constants: Array<ConstantField | undefined>;
+  private readonly ops: Uint8Array;
+  private readonly slots: Int32Array;
+  private readonly elements: Array<string | undefined>;
   private literal = new Uint8Array(4096);
+  /** Per field: a text[] column, whose arrays of plain strings are written without a literal. */
+  private readonly textArray: boolean[];
 
   constructor(private readonly fields: readonly FieldPlan[]) {
     this.writers = fields.map((f) => binaryWriterFor(f.type));
+    this.ops = Uint8Array.from(fields.map((f, i) => opOf(f, this.writers[i])));
+    this.slots = Int32Array.from(fields.map((f) => ('meta' in f ? -1 : f.slot)));
+    this.elements = fields.map((f) => ('meta' in f ? undefined : f.element));
+    this.textArray = fields.map((f) => !('meta' in f) && f.kind === 'array' && f.element === 'text' && arrayElementType(f.type)?.oid === TEXT_OID);
     this.constants = fields.map((f, i) => ('meta' in f && (f.meta === '_sdc_received_at' || f.meta === '_sdc_sync_started_at') && this.writers[i] ? new ConstantField(this.writers[i]!) : undefined));
   }
 
@@ -45,37 +114,36 @@ export class BinaryRowWriter {
   }
 
   write(scan: RecordScan, src: Uint8Array, env: RecordEnvelope, k: RowConstants, out: Uint8Array, at: number): number {
-    const fields = this.fields;
+    const ops = this.ops;
     const kinds = scan.kind;
-    for (let f = 0; f < fields.length; f++) {
-      const field = fields[f];
-      const writer = this.writers[f];
-      if (writer === null) return DECLINE;
-      if ('meta' in field) {
-        switch (field.meta) {
-          case '_sdc_extracted_at':
+    for (let f = 0; f < ops.length; f++) {
+      const op = ops[f];
+      const writer = this.writers[f]!;
+      if (op <= Op.deleted) {
+        switch (op) {
+          case Op.decline:
+            return DECLINE;
+          case Op.extracted:
             at = env.extractedEnd > env.extractedStart ? writer(src, env.extractedStart, env.extractedEnd, out, at) : nullField(out, at);
             break;
-          case '_sdc_received_at':
-          case '_sdc_sync_started_at': {
-            const bytes = this.constants[f]!.of(field.meta === '_sdc_received_at' ? k.receivedAt : k.syncStartedAt);
+          case Op.received:
+          case Op.syncStarted: {
+            const bytes = this.constants[f]!.of(op === Op.received ? k.receivedAt : k.syncStartedAt);
             if (bytes === undefined) return DECLINE;
-            out.set(bytes, at);
-            at += bytes.length;
+            at = copy(bytes, 0, bytes.length, out, at);
             break;
           }
-          case '_sdc_table_version':
+          case Op.version:
             if (env.versionConst) at = writer(env.versionConst, 0, env.versionConst.length, out, at);
             else at = env.versionStart >= 0 ? writer(src, env.versionStart, env.versionEnd, out, at) : nullField(out, at);
             break;
           default:
-            // _sdc_deleted_at: the scan took only records without one
             at = nullField(out, at);
         }
         if (at < 0) return DECLINE;
         continue;
       }
-      const slot = field.slot;
+      const slot = this.slots[f];
       const kind = kinds[slot];
       if (kind <= Tok.null) {
         at = nullField(out, at);
@@ -83,41 +151,47 @@ export class BinaryRowWriter {
       }
       const s = scan.start[slot];
       const e = scan.end[slot];
-      switch (field.kind) {
-        case 'boolean':
-          put32(out, at, 1);
-          out[at + 4] = kind === Tok.true ? 1 : 0;
-          at += 5;
-          break;
-        case 'json': {
-          // jsonb's binary form: version 1, then the JSON text
-          put32(out, at, e - s + 1);
-          out[at + 4] = 1;
-          at = copy(src, s, e, out, at + 5);
-          break;
-        }
-        case 'array': {
-          if (this.literal.length < 4 * (e - s) + 16) this.literal = new Uint8Array(8 * (e - s) + 16);
-          const n = writeArrayLiteral(src, s, e, field.element, this.literal, 0, false);
-          if (n < 0) return DECLINE;
-          at = writer(this.literal, 0, n, out, at);
-          break;
-        }
-        case 'text':
+      switch (op) {
+        case Op.text:
           if (kind === Tok.string) {
             const body = writeStringBody(src, s, e, scan.escaped[slot] === 1, out, at + 4, Mode.raw);
             put32(out, at, body - at - 4);
             at = body;
           } else at = writer(src, s, e, out, at);
           break;
-        case 'integer':
-        case 'number':
+        case Op.number:
           at = writer(src, s, e, out, at);
           break;
-        default:
-          // timestamptz, date, time, uuid: a string's characters (escaped ones are left to the CSV row)
+        case Op.stringy:
+          // escaped characters are left to the CSV row
           if (scan.escaped[slot] === 1) return DECLINE;
           at = writer(src, s + 1, e - 1, out, at);
+          break;
+        case Op.boolean:
+          put32(out, at, 1);
+          out[at + 4] = kind === Tok.true ? 1 : 0;
+          at += 5;
+          break;
+        case Op.json:
+          // jsonb's binary form: version 1, then the JSON text
+          put32(out, at, e - s + 1);
+          out[at + 4] = 1;
+          at = copy(src, s, e, out, at + 5);
+          break;
+        default: {
+          // an array
+          if (this.textArray[f] && kind === Tok.array) {
+            const direct = writeTextArray(src, s, e, out, at);
+            if (direct >= 0) {
+              at = direct;
+              break;
+            }
+          }
+          if (this.literal.length < 4 * (e - s) + 16) this.literal = new Uint8Array(8 * (e - s) + 16);
+          const n = writeArrayLiteral(src, s, e, this.elements[f], this.literal, 0, false);
+          if (n < 0) return DECLINE;
+          at = writer(this.literal, 0, n, out, at);
+        }
       }
       if (at < 0) return DECLINE;
     }

@@ -13,7 +13,7 @@ export const BACKSLASH = 0x5c;
 export const scanned = {
   /** The string had a backslash escape. */
   escaped: false,
-  /** The string had a byte ≥ 0x80 (the line must then be checked as UTF-8). */
+  /** The string had a byte ≥ 0x80 (every such sequence was checked to be UTF-8). */
   high: false,
   /** The number had no fraction. */
   integer: false,
@@ -47,6 +47,10 @@ export function unicodeEscape(src: Uint8Array, i: number, end: number): number {
   return (a << 12) | (b << 8) | (c << 4) | d;
 }
 
+/** Bytes a string holds as they are: printable ASCII but the quote and the backslash. */
+const PLAIN = new Uint8Array(256);
+for (let c = 0x20; c < 0x80; c++) if (c !== QUOTE && c !== BACKSLASH) PLAIN[c] = 1;
+
 /**
  * Scans the string whose opening quote is at i; returns the position after its closing quote.
  * Declines raw control characters (bad JSON), `\u0000` (NUL handling belongs to the generic
@@ -58,6 +62,10 @@ export function scanString(src: Uint8Array, i: number, end: number): number {
   i++;
   while (i < end) {
     const c = src[i];
+    if (PLAIN[c] === 1) {
+      i++;
+      continue;
+    }
     if (c === QUOTE) {
       scanned.escaped = escaped;
       scanned.high = high;
@@ -85,10 +93,38 @@ export function scanString(src: Uint8Array, i: number, end: number): number {
       return -1;
     }
     if (c < 0x20) return -1;
-    if (c >= 0x80) high = true;
+    if (c >= 0x80) {
+      const n = utf8Sequence(src, i, end);
+      if (n < 0) return -1;
+      high = true;
+      i += n;
+      continue;
+    }
     i++;
   }
   return -1;
+}
+
+const cont = (c: number) => (c & 0xc0) === 0x80;
+
+/**
+ * The length of the well-formed UTF-8 sequence at src[i] (a byte ≥ 0x80), or -1: overlong
+ * forms, surrogates, code points past U+10FFFF and truncated sequences are not UTF-8, and the
+ * generic path reports the line.
+ */
+export function utf8Sequence(src: Uint8Array, i: number, end: number): number {
+  const c = src[i];
+  if (c < 0xc2) return -1;
+  if (c < 0xe0) return i + 1 < end && cont(src[i + 1]) ? 2 : -1;
+  if (i + 2 >= end) return -1;
+  const c1 = src[i + 1];
+  if (c < 0xf0) {
+    if (c === 0xe0 ? c1 < 0xa0 || c1 > 0xbf : c === 0xed ? c1 < 0x80 || c1 > 0x9f : !cont(c1)) return -1;
+    return cont(src[i + 2]) ? 3 : -1;
+  }
+  if (c > 0xf4 || i + 3 >= end) return -1;
+  if (c === 0xf0 ? c1 < 0x90 || c1 > 0xbf : c === 0xf4 ? c1 < 0x80 || c1 > 0x8f : !cont(c1)) return -1;
+  return cont(src[i + 2]) && cont(src[i + 3]) ? 4 : -1;
 }
 
 /**
@@ -140,6 +176,13 @@ export function scanLiteral(src: Uint8Array, i: number): number {
 export function bytesEqual(src: Uint8Array, start: number, end: number, name: Uint8Array): boolean {
   if (end - start !== name.length) return false;
   for (let k = 0; k < name.length; k++) if (src[start + k] !== name[k]) return false;
+  return true;
+}
+
+/** True when src[i, end) starts with the bytes of `prefix`. */
+export function startsWith(src: Uint8Array, i: number, end: number, prefix: Uint8Array): boolean {
+  if (end - i < prefix.length) return false;
+  for (let k = 0; k < prefix.length; k++) if (src[i + k] !== prefix[k]) return false;
   return true;
 }
 

@@ -1,4 +1,4 @@
-import { isDateTimeBytes, QUOTE, bytesEqual, scanLiteral, scanNumber, scanString, scanned, skipWs } from './json-bytes.js';
+import { isDateTimeBytes, QUOTE, bytesEqual, scanLiteral, scanNumber, scanString, scanned, skipWs, startsWith } from './json-bytes.js';
 import { T, type PropNode, type TranscodePlan, type ValueCheck } from './transcode-plan.js';
 
 /** Kinds of the value token kept in a slot. */
@@ -39,8 +39,6 @@ export class RecordScan {
   readonly escaped: Uint8Array;
   /** Per slot: the token kinds its column takes. */
   private readonly accept: Int32Array;
-  /** Some string in the record had a byte ≥ 0x80. */
-  high = false;
 
   constructor(private readonly plan: TranscodePlan, accept: Int32Array) {
     this.kind = new Uint8Array(plan.slots);
@@ -53,7 +51,6 @@ export class RecordScan {
   /** Scans the record object at src[i] (ending before `end`); returns the position after it, or -1. */
   scan(src: Buffer, i: number, end: number): number {
     this.kind.fill(0);
-    this.high = false;
     if (src[i] !== 0x7b) return -1;
     const after = this.object(this.plan.props, src, i, end, 0);
     if (after < 0) return -1;
@@ -68,25 +65,35 @@ export class RecordScan {
     const n = nodes.length;
     for (;;) {
       if (src[i] !== QUOTE) return -1;
-      const keyEnd = scanString(src, i, end);
-      if (keyEnd < 0 || scanned.escaped) return -1;
-      if (scanned.high) this.high = true;
       let node: PropNode | undefined;
-      // keys usually come in schema order: try the next one first
-      if (hint < n && bytesEqual(src, i + 1, keyEnd - 1, nodes[hint].name)) node = nodes[hint++];
-      else {
-        for (let k = 0; k < n; k++) {
-          if (bytesEqual(src, i + 1, keyEnd - 1, nodes[k].name)) {
-            node = nodes[k];
-            hint = k + 1;
-            break;
+      // keys usually come in schema order, as `"name":`: try the next one first, in one pass
+      const next = hint < n ? nodes[hint] : undefined;
+      const quoted = next?.quoted;
+      if (quoted !== undefined && startsWith(src, i, end, quoted)) {
+        node = next!;
+        hint++;
+        i += quoted.length;
+      } else {
+        const keyEnd = scanString(src, i, end);
+        if (keyEnd < 0 || scanned.escaped) return -1;
+        if (next !== undefined && bytesEqual(src, i + 1, keyEnd - 1, next.name)) {
+          node = next;
+          hint++;
+        } else {
+          for (let k = 0; k < n; k++) {
+            if (bytesEqual(src, i + 1, keyEnd - 1, nodes[k].name)) {
+              node = nodes[k];
+              hint = k + 1;
+              break;
+            }
           }
+          if (node === undefined) return -1;
         }
-        if (node === undefined) return -1;
+        i = skipWs(src, keyEnd, end);
+        if (src[i] !== 0x3a) return -1;
+        i++;
       }
-      i = skipWs(src, keyEnd, end);
-      if (src[i] !== 0x3a) return -1;
-      i = skipWs(src, i + 1, end);
+      i = skipWs(src, i, end);
       const slot = node.slot;
       if (slot === undefined) i = this.skip(node.check, src, i, end, depth + 1);
       else {
@@ -138,7 +145,6 @@ export class RecordScan {
       const e = scanString(src, i, end);
       if (e < 0 || (t & T.string) === 0) return -1;
       const high = scanned.high;
-      if (high) this.high = true;
       if (check.dateTime) {
         if (scanned.escaped || !isDateTimeBytes(src, i + 1, e - 1)) return -1;
       } else if (check.format) {
@@ -169,7 +175,6 @@ export class RecordScan {
       if (src[i] !== QUOTE) return -1;
       const keyEnd = scanString(src, i, end);
       if (keyEnd < 0) return -1;
-      if (scanned.high) this.high = true;
       let sub: ValueCheck | undefined;
       if (props !== undefined || check.closed) {
         // a name with escapes is compared by the generic path

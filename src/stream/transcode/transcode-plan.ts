@@ -22,6 +22,11 @@ export interface ValueCheck {
 /** A property of the record (or of a flattened object): where its value goes. */
 export interface PropNode {
   name: Uint8Array;
+  /**
+   * The key as a tap writes it, quotes and colon included (`"name":`), when its JSON form is
+   * its bytes (no quote, backslash or control character in the name): matched in one pass.
+   */
+  quoted?: Uint8Array;
   check: ValueCheck;
   /** The slot its value token is kept in (a flattened object's slot only marks it seen). */
   slot?: number;
@@ -139,6 +144,8 @@ function plan(schema: JsonSchema, columns: ReadonlyArray<ColumnSpec & { actualTy
       const key = pathKey(path);
       const check = checkOf(sub);
       const node: PropNode = { name: utf8(name), check };
+      // eslint-disable-next-line no-control-regex
+      if (!/["\\\x00-\x1f]/.test(name)) node.quoted = utf8(`"${name}":`);
       if (wanted.has(key)) {
         node.slot = slots++;
         leafSlot.set(key, node.slot);

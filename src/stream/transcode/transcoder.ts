@@ -1,5 +1,4 @@
 import { ExactNumber } from '../../protocol/exact-json.js';
-import { isUtf8 } from 'node:buffer';
 import { writeCsvRow, type RecordEnvelope, type RowConstants } from './csv-row.js';
 import { RecordScan, Tok, tokBit } from './record-scan.js';
 import { BinaryRowWriter } from './binary-row.js';
@@ -48,12 +47,11 @@ export class Transcoder {
    * Scans the record object at src[i] (the line ends before `end`); returns the position after
    * it, or -1 when the record takes the generic path.
    */
-  scanRecord(src: Buffer, i: number, end: number, lineStart: number): number {
+  scanRecord(src: Buffer, i: number, end: number): number {
     const after = this.scan.scan(src, i, end);
     if (after < 0) return -1;
     for (const s of this.plan.keySlots) if (this.scan.kind[s] === Tok.missing) return -1;
-    // bytes past ASCII: the generic path reports a line that is not UTF-8
-    if (this.scan.high && !isUtf8(src.subarray(lineStart, end))) return -1;
+    // every byte past ASCII was in a string, and checked there to be UTF-8
     return after;
   }
 
