@@ -67,6 +67,9 @@ export async function run(args: Args, control: RunControl): Promise<number> {
   });
   const enricher = createEnricher(config, loader, log);
   const started = performance.now();
+  const workers = config.parse_workers ?? defaultWorkers();
+  // started before connecting: the workers load their modules while this thread connects and reads the first schema
+  let pool: EncodePool | undefined;
   try {
     await loader.connect();
     await loader.runHook('before_run_sql', hookStatements(config.before_run_sql));
@@ -75,8 +78,8 @@ export async function run(args: Args, control: RunControl): Promise<number> {
     const router = new Router(config, loader, log, (text) => writeState(control, text), metrics, enricher);
     const stopProgress = config.log_level === 'info' || config.log_level === 'debug' || config.log_level === 'trace' ? startProgress(metrics) : () => undefined;
     const input: Readable = args.input ? createReadStream(args.input) : process.stdin;
-    const workers = config.parse_workers ?? defaultWorkers();
-    const pool = workers > 0 ? new EncodePool(workers, router) : undefined;
+    pool = workers > 0 ? new EncodePool(workers) : undefined;
+    pool?.follow(router);
     // stdin and the files of BATCH messages are read the same way: on the encode workers, or serially
     const open: RecordsReader = (from, accept, recordsOf) =>
       pool ? readParallel(from, accept, router, pool, config.max_line_bytes, recordsOf) : readSerial(from, accept, router, config.max_line_bytes, recordsOf);
@@ -119,6 +122,7 @@ export async function run(args: Args, control: RunControl): Promise<number> {
     if (control.stdoutError) throw new TargetError(`cannot write state to stdout: ${control.stdoutError.message}`, 74 as never);
     return control.interruptedBy ? 128 + (control.interruptedBy === 'SIGINT' ? 2 : 15) : ExitCode.ok;
   } finally {
+    pool?.close();
     await loader.close().catch(() => undefined);
   }
 }

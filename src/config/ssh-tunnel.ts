@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import ssh2 from 'ssh2';
+import type ssh2 from 'ssh2';
+import { ssh2 as loadSsh2 } from '../lazy-modules.js';
 import { ConfigError } from '../errors.js';
 import { expandHome } from './paths.js';
 import type { ResolvedConfig } from './settings.js';
@@ -29,7 +30,7 @@ export function sshTunnelSettings(config: Pick<ResolvedConfig, 'ssh_tunnel'>): S
   if (!t?.enable) return undefined;
   const keyText = readKey(t.private_key ?? '');
   const passphrase = t.private_key_password;
-  const parsed = ssh2.utils.parseKey(keyText, passphrase);
+  const parsed = loadSsh2().utils.parseKey(keyText, passphrase);
   if (parsed instanceof Error) {
     const m = parsed.message;
     if (/no passphrase given/i.test(m)) throw new ConfigError('ssh_tunnel.private_key is encrypted: set ssh_tunnel.private_key_password to its passphrase');

@@ -1,4 +1,5 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
+import { openAI } from '../lazy-modules.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ExitCode, TargetError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -58,7 +59,7 @@ export class EmbeddingClient {
     private readonly log: Logger,
   ) {
     // retries are ours (logged, counted, Retry-After honoured past the client's own 60 s cap)
-    this.client = new OpenAI({ apiKey: s.apiKey, baseURL: s.baseUrl, timeout: s.timeoutMs, maxRetries: 0 });
+    this.client = new (openAI())({ apiKey: s.apiKey, baseURL: s.baseUrl, timeout: s.timeoutMs, maxRetries: 0 });
     this.slots = new Slots(s.maxConcurrent);
   }
 
@@ -76,8 +77,8 @@ export class EmbeddingClient {
           ...(this.s.encodingFormat === 'float' ? { encoding_format: 'float' as const } : {}),
         });
       } catch (e) {
-        const status = e instanceof OpenAI.APIError ? (e.status as number | undefined) : undefined;
-        if (!(e instanceof OpenAI.APIError)) throw e;
+        const status = e instanceof openAI().APIError ? (e.status as number | undefined) : undefined;
+        if (!(e instanceof openAI().APIError)) throw e;
         const failure = classifyFailure(status);
         if (failure === 'retry' && attempt < this.s.maxRetries) {
           const delay = retryDelayMs(attempt, retryAfterMs(headersOf(e)));
@@ -146,8 +147,8 @@ function headersOf(e: InstanceType<typeof OpenAI.APIError>): { get(name: string)
 }
 
 function reason(e: Error): string {
-  if (e instanceof OpenAI.APIConnectionTimeoutError) return 'the request timed out';
-  if (e instanceof OpenAI.APIConnectionError) return `no connection (${(e.cause as Error | undefined)?.message ?? e.message})`;
+  if (e instanceof openAI().APIConnectionTimeoutError) return 'the request timed out';
+  if (e instanceof openAI().APIConnectionError) return `no connection (${(e.cause as Error | undefined)?.message ?? e.message})`;
   // the client's message starts with the status, which the caller names already
   return e.message.split('\n')[0].replace(/^\d{3} /, '');
 }

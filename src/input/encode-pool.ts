@@ -29,29 +29,40 @@ export class EncodePool {
   private readonly waiting = new Map<number, (r: BlockResult) => void>();
   private nextSeq = 0;
   private failed: ((e: Error) => void) | undefined;
+  private crashed: Error | undefined;
 
-  constructor(size: number, pipelines: PipelineSource) {
+  /** Starts the workers; `follow` then tells them the run's pipelines. */
+  constructor(size: number) {
     this.size = size;
     this.spares = new Spares(BLOCK_BUFFER_BYTES, size * 8);
     this.workers = Array.from({ length: size }, () => new Worker(new URL('./encode-worker.js', import.meta.url), { resourceLimits: WORKER_HEAP }));
-    pipelines.onPipelines = (source, specs) => {
-      const msg: ToWorker = { type: 'pipelines', source, specs };
-      for (const w of this.workers) w.postMessage(msg);
-    };
     for (const w of this.workers) {
       w.on('message', (r: BlockResult) => {
         const done = this.waiting.get(r.seq);
         this.waiting.delete(r.seq);
         done?.(r);
       });
-      w.on('error', (e) => this.failed?.(e));
+      w.on('error', (e) => {
+        this.crashed ??= e;
+        this.failed?.(e);
+      });
     }
+  }
+
+  /** Every worker learns each pipeline `pipelines` builds from now on (before any block of its records is submitted). */
+  follow(pipelines: PipelineSource): void {
+    pipelines.onPipelines = (source, specs) => {
+      const msg: ToWorker = { type: 'pipelines', source, specs };
+      for (const w of this.workers) w.postMessage(msg);
+    };
   }
 
   /** Where a worker's crash goes (the reader reading now); returns the handler before it, to restore. */
   onError(handler: ((e: Error) => void) | undefined): ((e: Error) => void) | undefined {
     const previous = this.failed;
     this.failed = handler;
+    // a worker that crashed before anyone listened (the pool starts before the run reads)
+    if (handler && this.crashed) handler(this.crashed);
     return previous;
   }
 

@@ -104,7 +104,7 @@ function runBlock(seq: number, firstLine: number, lines: number, data: Uint8Arra
 
 parentPort!.on('message', (msg: ToWorker) => {
   if (msg.type === 'pipelines') {
-    pipelines.set(msg.source, msg.specs.map((spec) => new RecordPipeline(spec)));
+    pipelines.set(msg.source, msg.specs.map((spec) => new RecordPipeline(spec, true)));
     return;
   }
   const r = runBlock(msg.seq, msg.firstLine, msg.lines, msg.data, msg.recordsOf, msg.rows);

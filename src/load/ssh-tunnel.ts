@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Duplex } from 'node:stream';
-import ssh2 from 'ssh2';
+import type ssh2 from 'ssh2';
+import { ssh2 as loadSsh2 } from '../lazy-modules.js';
 import type { ConnectionSettings } from '../config/connection.js';
 import type { SshTunnelSettings } from '../config/ssh-tunnel.js';
 import { DestinationError } from '../errors.js';
@@ -67,7 +68,7 @@ export class SshTunnel {
 
   private open(): Promise<ssh2.Client> {
     const s = this.settings;
-    const client = new ssh2.Client();
+    const client = new (loadSsh2().Client)();
     this.client = client;
     let seenKey: string | undefined;
     let hostKeyRefused = false;

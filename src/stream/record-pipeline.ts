@@ -70,7 +70,8 @@ export class RecordPipeline {
   readonly stream: string;
   readonly version: number;
   readonly columns: ReadonlyArray<ColumnSpec & { actualType: string }>;
-  private readonly validator: ValidateFunction | undefined;
+  /** The schema's validator (undefined without validation), compiled when first needed where the constructor was told `lazy`. */
+  private compiled: ValidateFunction | undefined;
   private readonly encodeRow: RowEncoder;
   private readonly encodeBinary: BinaryRowEncoder | undefined;
   private readonly keyReaders: Array<(record: Record<string, unknown>) => unknown>;
@@ -81,11 +82,19 @@ export class RecordPipeline {
   readonly transcoderOff: string | undefined;
   private readonly constants: RowConstants;
 
-  constructor(readonly spec: PipelineSpec) {
+  /**
+   * `lazy`: compile the validator when a record first needs it (an encode worker, whose records
+   * mostly take the transcoder; the main thread compiles at SCHEMA time, so a schema ajv cannot
+   * use is reported there, and the workers only get schemas that compiled).
+   */
+  constructor(
+    readonly spec: PipelineSpec,
+    lazy = false,
+  ) {
     this.stream = spec.stream;
     this.version = spec.version;
     this.columns = spec.columns;
-    this.validator = spec.validate ? compileValidator(spec.schema) : undefined;
+    if (spec.validate && !lazy) this.compiled = compileValidator(spec.schema);
     this.encodeRow = compileRowEncoder(spec.columns);
     this.encodeBinary = spec.format === 'binary' ? compileBinaryRowEncoder(spec.columns) : undefined;
     this.keyReaders = spec.keys.map(propertyReader);
@@ -95,6 +104,11 @@ export class RecordPipeline {
     const planned = spec.map ? { reason: 'a stream map' } : !transcoderEnabled() ? { reason: 'TARGET_POSTGRES_TRANSCODER=off' } : buildTranscodePlan(spec.schema, spec.columns, spec.keys, spec.bookmark);
     this.transcoder = 'plan' in planned ? new Transcoder(planned.plan, spec.format) : undefined;
     this.transcoderOff = 'reason' in planned ? planned.reason : undefined;
+  }
+
+  private get validator(): ValidateFunction | undefined {
+    if (this.compiled === undefined && this.spec.validate) this.compiled = compileValidator(this.spec.schema);
+    return this.compiled;
   }
 
   /** The per-row constants for the transcoder's writer, with the line's receive time. */
@@ -120,8 +134,9 @@ export class RecordPipeline {
         });
       }
     }
-    if (this.validator && !this.validator(exact ? toPlainNumbers(record) : record)) {
-      throw new InputError(`record does not match the stream's schema: ${describeErrors(this.validator)}`, { line, stream: this.stream });
+    const validator = this.validator;
+    if (validator && !validator(exact ? toPlainNumbers(record) : record)) {
+      throw new InputError(`record does not match the stream's schema: ${describeErrors(validator)}`, { line, stream: this.stream });
     }
     if (this.map) {
       const flags = { value: exact };

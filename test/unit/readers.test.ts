@@ -45,7 +45,8 @@ async function loadWith(workers: number, text: string, settings: Record<string, 
   const chunks = [];
   for (let i = 0; i < text.length; i += 4093) chunks.push(Buffer.from(text.slice(i, i + 4093)));
   const source = Readable.from(chunks);
-  const pool = workers > 0 ? new EncodePool(workers, router) : undefined;
+  const pool = workers > 0 ? new EncodePool(workers) : undefined;
+  pool?.follow(router);
   const reader = pool ? readParallel(source, router.accept, router, pool, config.max_line_bytes) : readSerial(source, router.accept, router, config.max_line_bytes);
   await reader.done.finally(() => pool?.close());
   await router.finish();
