@@ -1,4 +1,4 @@
-import { bytesEqual, scanLiteral, scanNumber, scanString, scanned, skipWs } from '../stream/transcode/json-bytes.js';
+import { bytesEqual, scanLiteral, scanNumber, scanString, scanned, skipWs, startsWith } from '../stream/transcode/json-bytes.js';
 import type { RecordEnvelope } from '../stream/transcode/csv-row.js';
 import type { PipelineLookup } from './line-stage.js';
 import type { RowOut } from '../stream/row-out.js';
@@ -24,6 +24,9 @@ const RECORD = name('record');
 const RECORD_VALUE = name('RECORD');
 const TIME_EXTRACTED = name('time_extracted');
 const VERSION = name('version');
+const TYPE_KEY = name('"type":');
+const STREAM_KEY = name('"stream":');
+const RECORD_KEY = name('"record":');
 
 const env: RecordEnvelope = { extractedStart: -1, extractedEnd: -1, versionStart: -1, versionEnd: -1 };
 let versionText = -1;
@@ -68,13 +71,24 @@ export function transcodeLine(src: Buffer, start: number, end: number, pipelines
     i = skipWs(src, i + 1, end);
     for (;;) {
       if (src[i] !== 0x22) return undefined;
-      const keyEnd = scanString(src, i, end);
-      if (keyEnd < 0 || scanned.escaped) return undefined;
-      const ks = i + 1;
-      const ke = keyEnd - 1;
-      i = skipWs(src, keyEnd, end);
-      if (src[i] !== 0x3a) return undefined;
-      i = skipWs(src, i + 1, end);
+      let ks: number;
+      let ke: number;
+      // the keys as taps write them (`"type":`), else any spelling JSON allows
+      const quoted = src[i + 1] === 0x74 ? TYPE_KEY : src[i + 1] === 0x73 ? STREAM_KEY : src[i + 1] === 0x72 ? RECORD_KEY : undefined;
+      if (quoted !== undefined && startsWith(src, i, end, quoted)) {
+        ks = i + 1;
+        ke = i + quoted.length - 2;
+        i += quoted.length;
+      } else {
+        const keyEnd = scanString(src, i, end);
+        if (keyEnd < 0 || scanned.escaped) return undefined;
+        ks = i + 1;
+        ke = keyEnd - 1;
+        i = skipWs(src, keyEnd, end);
+        if (src[i] !== 0x3a) return undefined;
+        i++;
+      }
+      i = skipWs(src, i, end);
       let bit: number;
       if (bytesEqual(src, ks, ke, TYPE)) {
         bit = 1;

@@ -50,7 +50,8 @@ export class RecordScan {
 
   /** Scans the record object at src[i] (ending before `end`); returns the position after it, or -1. */
   scan(src: Buffer, i: number, end: number): number {
-    this.kind.fill(0);
+    const kind = this.kind;
+    for (let k = 0; k < kind.length; k++) kind[k] = Tok.missing;
     if (src[i] !== 0x7b) return -1;
     const after = this.object(this.plan.props, src, i, end, 0);
     if (after < 0) return -1;

@@ -97,7 +97,12 @@ export class Transcoder {
   key(src: Buffer): string {
     const slots = this.plan.keySlots;
     if (slots.length === 1) {
-      const v = this.value(src, slots[0]);
+      const slot = slots[0];
+      const kind = this.scan.kind[slot];
+      // a number's identity is its text either way (String of the double it prints as, or the exact number's text)
+      if (kind === Tok.number) return src.toString('latin1', this.scan.start[slot], this.scan.end[slot]);
+      if (kind === Tok.string && !this.scan.escaped[slot]) return src.toString('utf8', this.scan.start[slot] + 1, this.scan.end[slot] - 1);
+      const v = this.value(src, slot);
       return typeof v === 'string' ? v : String(v);
     }
     const parts = new Array<unknown>(slots.length);
