@@ -1,15 +1,29 @@
-import AjvModule, { type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
-import { fullFormats } from 'ajv-formats/dist/formats.js';
+import { createRequire } from 'node:module';
+import type AjvModule from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import type { JsonSchema } from '../protocol/messages.js';
 import { isDateTime, TIME } from './formats.js';
 
-const Ajv = AjvModule.default ?? AjvModule;
-type AddFormats = (ajv: InstanceType<typeof Ajv>, formats: string[]) => unknown;
-const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ?? addFormatsModule) as unknown as AddFormats;
-
+/**
+ * ajv and ajv-formats load when a validator is first compiled or a format first looked up: an
+ * encode worker whose records all take the transcoder never needs them (40-50 ms of each
+ * worker's start otherwise).
+ */
+const require = createRequire(import.meta.url);
+type AjvConstructor = typeof AjvModule.default;
+type AddFormats = (ajv: InstanceType<AjvConstructor>, formats: string[]) => unknown;
+const loadAjv = (): AjvConstructor => {
+  const m = require('ajv') as AjvConstructor & { default?: AjvConstructor };
+  return m.default ?? m;
+};
+const loadAddFormats = (): AddFormats => {
+  const m = require('ajv-formats') as AddFormats & { default?: AddFormats };
+  return m.default ?? m;
+};
+const loadFullFormats = (): Record<string, unknown> => (require('ajv-formats/dist/formats.js') as { fullFormats: Record<string, unknown> }).fullFormats;
 
 function createAjv() {
+  const Ajv = loadAjv();
   const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: true, allowUnionTypes: true });
   // multipleOf checked in decimal, on the number's shortest text: 19.99 is a multiple of 0.01
   // (in binary floating point it is not)
@@ -24,7 +38,7 @@ function createAjv() {
       return false;
     },
   });
-  addFormats(ajv, [...CHECKED_FORMATS]);
+  loadAddFormats()(ajv, [...CHECKED_FORMATS]);
   ajv.addFormat('date-time', { type: 'string', validate: isDateTime });
   ajv.addFormat('time', { type: 'string', validate: (s: string) => TIME.test(s) });
   ajv.addFormat('singer.decimal', { type: 'string', validate: (s: string) => /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(s) });
@@ -44,7 +58,7 @@ export function stringFormatCheck(name: string): ((s: string) => boolean) | unde
   if (name === 'time') return (s) => TIME.test(s);
   if (name === 'singer.decimal') return null;
   if (!(CHECKED_FORMATS as readonly string[]).includes(name)) return undefined;
-  const f = (fullFormats as Record<string, unknown>)[name];
+  const f = loadFullFormats()[name];
   if (f instanceof RegExp) return (s) => f.test(s);
   if (typeof f === 'function') return f as (s: string) => boolean;
   const v = (f as { validate?: unknown } | undefined)?.validate;
