@@ -69,7 +69,8 @@ export async function run(args: Args, control: RunControl): Promise<number> {
   const started = performance.now();
   const workers = config.parse_workers ?? defaultWorkers();
   // started before connecting: the workers load their modules while this thread connects and reads the first schema
-  let pool: EncodePool | undefined;
+  // started before connecting: the workers load while this thread connects and reads the first schema
+  const pool = workers > 0 ? new EncodePool(workers) : undefined;
   try {
     await loader.connect();
     await loader.runHook('before_run_sql', hookStatements(config.before_run_sql));
@@ -78,7 +79,6 @@ export async function run(args: Args, control: RunControl): Promise<number> {
     const router = new Router(config, loader, log, (text) => writeState(control, text), metrics, enricher);
     const stopProgress = config.log_level === 'info' || config.log_level === 'debug' || config.log_level === 'trace' ? startProgress(metrics) : () => undefined;
     const input: Readable = args.input ? createReadStream(args.input) : process.stdin;
-    pool = workers > 0 ? new EncodePool(workers) : undefined;
     pool?.follow(router);
     // stdin and the files of BATCH messages are read the same way: on the encode workers, or serially
     const open: RecordsReader = (from, accept, recordsOf) =>
