@@ -3,6 +3,7 @@ import type { RecordEnvelope } from '../stream/transcode/csv-row.js';
 import type { PipelineLookup } from './line-stage.js';
 import type { RowOut } from '../stream/row-out.js';
 import type { RecordsOf } from './worker-protocol.js';
+import type { Transcoder } from '../stream/transcode/transcoder.js';
 
 /** A record the transcoder wrote as a row (at out.buf[rowStart, out.pos)); the same object is reused for the next line. */
 export interface FastRow {
@@ -57,11 +58,14 @@ export function transcodeLine(src: Buffer, start: number, end: number, pipelines
   let stream: string | undefined;
   let pipeline;
   let recordEnd = -1;
+  let recordStart = -1;
+  fusedAt = -1;
   if (recordsOf) {
     stream = recordsOf.stream;
     pipeline = onlyTranscoder(pipelines, stream);
     if (!pipeline) return undefined;
-    recordEnd = pipeline.transcoder!.scanRecord(src, i, end);
+    recordStart = i;
+    recordEnd = scanOrFuse(pipeline.transcoder!, src, i, end, start, out);
     if (recordEnd < 0 || skipWs(src, recordEnd, end) !== end) return undefined;
     // the BATCH message's version
     if (recordsOf.version !== undefined) env.versionConst = versionBytes(recordsOf.version);
@@ -107,7 +111,8 @@ export function transcodeLine(src: Buffer, start: number, end: number, pipelines
         if (!typed || stream === undefined) return undefined;
         pipeline = onlyTranscoder(pipelines, stream);
         if (!pipeline) return undefined;
-        recordEnd = pipeline.transcoder!.scanRecord(src, i, end);
+        recordStart = i;
+        recordEnd = scanOrFuse(pipeline.transcoder!, src, i, end, start, out);
         if (recordEnd < 0) return undefined;
         i = recordEnd;
       } else if (bytesEqual(src, ks, ke, TIME_EXTRACTED)) {
@@ -138,7 +143,23 @@ export function transcodeLine(src: Buffer, start: number, end: number, pipelines
     }
     if (skipWs(src, i + 1, end) !== end || recordEnd < 0) return undefined;
   }
-  return writeWith(pipeline!, src, start, end, receivedAt, out, stream!);
+  return writeWith(pipeline!, src, start, end, receivedAt, out, stream!, recordStart);
+}
+
+/** Where the fused writer's data fields of the current line end in `out` (-1: the record was scanned, not fused). */
+let fusedAt = -1;
+
+/** The record at src[i]: through the fused writer when the stream has one and the record is one it takes, else scanned. */
+function scanOrFuse(t: Transcoder, src: Buffer, i: number, end: number, lineStart: number, out: RowOut): number {
+  if (t.fused !== undefined) {
+    out.ensure(t.binary!.bound(end - lineStart));
+    const after = t.fusedRecord(src, i, end, out.buf, out.pos);
+    if (after >= 0) {
+      fusedAt = t.fusedEnd;
+      return after;
+    }
+  }
+  return t.scanRecord(src, i, end);
 }
 
 let lastName = '';
@@ -166,6 +187,7 @@ function writeWith(
   receivedAt: string,
   out: RowOut,
   stream: string,
+  recordStart: number,
 ): FastRow | undefined {
   const t = pipeline.transcoder!;
   if (receivedAt !== receivedAtText) {
@@ -175,7 +197,12 @@ function writeWith(
   const k = pipeline.rowConstants(receivedAtBytes);
   const rowStart = out.pos;
   let after = -1;
-  if (t.binary) {
+  if (fusedAt >= 0) {
+    after = t.writeFusedMeta(src, env, k, out.buf, fusedAt);
+    // a metadata value the binary writers decline: the record is scanned, and written as below
+    if (after < 0 && t.scanRecord(src, recordStart, end) < 0) return undefined;
+  }
+  if (t.binary && after < 0) {
     out.ensure(t.binary.bound(end - start));
     after = t.writeBinary(src, env, k, out.buf, rowStart);
   }

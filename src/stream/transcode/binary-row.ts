@@ -90,14 +90,14 @@ function opOf(field: FieldPlan, writer: BinaryFieldWriter | null): number {
  * decline; the record then travels as a CSV row.
  */
 export class BinaryRowWriter {
-  private readonly writers: Array<BinaryFieldWriter | null>;
+  readonly writers: Array<BinaryFieldWriter | null>;
   private readonly constants: Array<ConstantField | undefined>;
   private readonly ops: Uint8Array;
   private readonly slots: Int32Array;
   private readonly elements: Array<string | undefined>;
   private literal = new Uint8Array(4096);
   /** Per field: a text[] column, whose arrays of plain strings are written without a literal. */
-  private readonly textArray: boolean[];
+  readonly textArray: boolean[];
 
   constructor(private readonly fields: readonly FieldPlan[]) {
     this.writers = fields.map((f) => binaryWriterFor(f.type));
@@ -113,10 +113,11 @@ export class BinaryRowWriter {
     return 4 * lineBytes + 48 * this.fields.length + 128;
   }
 
-  write(scan: RecordScan, src: Uint8Array, env: RecordEnvelope, k: RowConstants, out: Uint8Array, at: number): number {
+  /** Writes the fields from field `from` on (the fused writer wrote those before it). */
+  write(scan: RecordScan, src: Uint8Array, env: RecordEnvelope, k: RowConstants, out: Uint8Array, at: number, from = 0): number {
     const ops = this.ops;
     const kinds = scan.kind;
-    for (let f = 0; f < ops.length; f++) {
+    for (let f = from; f < ops.length; f++) {
       const op = ops[f];
       const writer = this.writers[f]!;
       if (op <= Op.deleted) {

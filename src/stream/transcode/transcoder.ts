@@ -3,6 +3,7 @@ import { writeCsvRow, type RecordEnvelope, type RowConstants } from './csv-row.j
 import { RecordScan, Tok, tokBit } from './record-scan.js';
 import { BinaryRowWriter } from './binary-row.js';
 import type { TranscodePlan } from './transcode-plan.js';
+import { fusedBinaryWriter, type FusedWriter } from './fused-binary.js';
 
 const ALL = 0xff;
 const ACCEPT: Record<string, number> = {
@@ -27,6 +28,9 @@ export class Transcoder {
   private readonly scan: RecordScan;
   /** A binary stream's writer of the fields. */
   readonly binary: BinaryRowWriter | undefined;
+  /** A binary stream's one-pass writer, when its plan has the shape one handles (fused-binary.ts). */
+  readonly fused: FusedWriter | undefined;
+  private readonly dataFields: number;
 
   constructor(readonly plan: TranscodePlan, format?: 'binary') {
     this.binary = format === 'binary' ? new BinaryRowWriter(plan.fields) : undefined;
@@ -41,6 +45,26 @@ export class Transcoder {
     for (const s of plan.keySlots) accept[s] &= ~tokBit(Tok.null) & ~tokBit(Tok.object) & ~tokBit(Tok.array);
     if (plan.orderSlot !== undefined) accept[plan.orderSlot] &= ~tokBit(Tok.object) & ~tokBit(Tok.array);
     this.scan = new RecordScan(plan, accept);
+    this.fused = this.binary && process.env.TARGET_POSTGRES_FUSED !== 'off' ? fusedBinaryWriter(plan, this.binary.writers, this.binary.textArray) : undefined;
+    this.dataFields = plan.fields.filter((f) => !('meta' in f)).length;
+  }
+
+  /**
+   * A binary stream's one-pass writer: the record object at src[i] checked and its data fields
+   * written to out[at] (room: binaryBound); the position after the record, or -1 when the
+   * record takes scanRecord and writeBinary instead. `fusedEnd` is then where the fields end.
+   */
+  fusedRecord(src: Buffer, i: number, end: number, out: Uint8Array, at: number): number {
+    return this.fused!.write(src, i, end, out, at, this.scan);
+  }
+
+  get fusedEnd(): number {
+    return this.fused!.end;
+  }
+
+  /** After fusedRecord: the metadata fields at out[at]; the position after them, or -1 (then scan and write the record again). */
+  writeFusedMeta(src: Buffer, env: RecordEnvelope, k: RowConstants, out: Uint8Array, at: number): number {
+    return this.binary!.write(this.scan, src, env, k, out, at, this.dataFields);
   }
 
   /**
