@@ -29,7 +29,11 @@ export interface FusedWriter {
 const PLAIN = new Uint8Array(256);
 for (let c = 0x20; c < 0x80; c++) if (c !== 0x22 && c !== 0x5c) PLAIN[c] = 1;
 
-const HELPERS = { PLAIN, utf8Sequence, scanNumber, scanned, isDateTimeBytes, put32, finishArray, writeEmptyArray, Tok };
+/** What a two-character escape stands for (0: an escape left to the two-pass writer, such as \\u). */
+const ESC = new Uint8Array(256);
+for (const [e, c] of [[0x22, 0x22], [0x5c, 0x5c], [0x2f, 0x2f], [0x62, 0x08], [0x66, 0x0c], [0x6e, 0x0a], [0x72, 0x0d], [0x74, 0x09]]) ESC[e] = c;
+
+const HELPERS = { PLAIN, ESC, utf8Sequence, scanNumber, scanned, isDateTimeBytes, put32, finishArray, writeEmptyArray, Tok };
 
 type Leaf = { node: PropNode; field: Extract<FieldPlan, { slot: number }>; f: number };
 
@@ -84,7 +88,7 @@ export function fusedBinaryWriter(plan: TranscodePlan, writers: ReadonlyArray<Bi
   };
   emitObject(plan.props, 0);
   if (!ok || next !== data) return undefined;
-  const source = `"use strict";const{PLAIN,utf8Sequence,scanNumber,scanned,isDateTimeBytes,put32,finishArray,writeEmptyArray,Tok}=H;
+  const source = `"use strict";const{PLAIN,ESC,utf8Sequence,scanNumber,scanned,isDateTimeBytes,put32,finishArray,writeEmptyArray,Tok}=H;
 return function fused(src,i,end,out,at,scan){let c=0,s=0,p=0,n=0,v=0,h=0;${code.join('\n')}
 state.end=at;return i;};`;
   const state = { end: 0 };
@@ -97,6 +101,9 @@ state.end=at;return i;};`;
     },
   };
 }
+
+/** As STRING_BODY, with the two-character escapes decoded (a text field holds the characters). */
+const STRING_BODY_ESCAPED = `for(;;){c=src[i];if(PLAIN[c]===1){out[at++]=c;i++;continue;}if(c===34)break;if(c===92){c=ESC[src[i+1]];if(!(c>0))return -1;out[at++]=c;i+=2;continue;}if(i>=end||c<128)return -1;n=utf8Sequence(src,i,end);if(n<0)return -1;while(n-->0)out[at++]=src[i++];}i++;`;
 
 /** Copies a JSON string's characters at src[i] (past its opening quote) to out[at]: plain and UTF-8 bytes; an escape or control character returns -1. Leaves i after the closing quote. */
 const STRING_BODY = `for(;;){c=src[i];if(PLAIN[c]===1){out[at++]=c;i++;continue;}if(c===34)break;if(i>=end||c<128)return -1;n=utf8Sequence(src,i,end);if(n<0)return -1;while(n-->0)out[at++]=src[i++];}i++;`;
@@ -112,7 +119,8 @@ function leafCode(leaf: Leaf, writer: BinaryFieldWriter | null, textArray: boole
     case 'text':
       if (node.check.format || (t & T.string) === 0 || (type !== 'text' && type !== 'character varying' && type !== 'varchar')) return undefined;
       if (type !== 'text') return undefined;
-      return `if(src[i]!==34)return -1;s=i;i++;p=at;at+=4;${STRING_BODY}put32(out,p,at-p-4);${keep('string')}`;
+      // a key's identity is read from its bytes: with escapes it is left to the two-pass writer
+      return `if(src[i]!==34)return -1;s=i;i++;p=at;at+=4;${tracked ? STRING_BODY : STRING_BODY_ESCAPED}put32(out,p,at-p-4);${keep('string')}`;
     case 'integer':
       if ((t & (T.integer | T.number)) === 0 || type !== 'bigint') return undefined;
       // digits without a leading zero, no fraction or exponent, at most 15 (exact as a double), not -0
