@@ -1,5 +1,5 @@
 import { put32 } from '../binary/bytes.js';
-import { finishArray, writeEmptyArray } from '../binary/arrays.js';
+import { ARRAY_HEAD, finishArray, writeEmptyArray } from '../binary/arrays.js';
 import type { BinaryFieldWriter } from '../binary/index.js';
 import { isDateTimeBytes, scanNumber, scanned, utf8Sequence } from './json-bytes.js';
 import { Tok, type RecordScan } from './record-scan.js';
@@ -33,7 +33,154 @@ for (let c = 0x20; c < 0x80; c++) if (c !== 0x22 && c !== 0x5c) PLAIN[c] = 1;
 const ESC = new Uint8Array(256);
 for (const [e, c] of [[0x22, 0x22], [0x5c, 0x5c], [0x2f, 0x2f], [0x62, 0x08], [0x66, 0x0c], [0x6e, 0x0a], [0x72, 0x0d], [0x74, 0x09]]) ESC[e] = c;
 
-const HELPERS = { PLAIN, ESC, utf8Sequence, scanNumber, scanned, isDateTimeBytes, put32, finishArray, writeEmptyArray, Tok };
+/**
+ * The value writers the generated code calls: each checks the value at src[i] and writes its
+ * field at out[at], returning the output position (or -1) and leaving the input position in
+ * `cursor.i`. Kept out of the generated function, which stays a short sequence of calls: one
+ * big function took V8 up to 220 ms to optimize, per worker and again after each deopt.
+ */
+const cursor = { i: 0 };
+
+/** A string's characters (past its opening quote at i) as a text field's bytes; `escapes`: decode two-character escapes. */
+function text(src: Uint8Array, i: number, end: number, out: Uint8Array, at: number, escapes: boolean): number {
+  if (src[i] !== 0x22) return -1;
+  i++;
+  const p = at;
+  at += 4;
+  for (;;) {
+    const c = src[i];
+    if (PLAIN[c] === 1) {
+      out[at++] = c;
+      i++;
+      continue;
+    }
+    if (c === 0x22) break;
+    if (c === 0x5c && escapes) {
+      const d = ESC[src[i + 1]];
+      if (!(d > 0)) return -1;
+      out[at++] = d;
+      i += 2;
+      continue;
+    }
+    if (i >= end || c < 0x80) return -1;
+    let n = utf8Sequence(src, i, end);
+    if (n < 0) return -1;
+    while (n-- > 0) out[at++] = src[i++];
+  }
+  cursor.i = i + 1;
+  put32(out, p, at - p - 4);
+  return at;
+}
+
+/** bigint: digits without a leading zero, no fraction or exponent, at most 15 (exact as a double), not -0. */
+function int8(src: Uint8Array, i: number, out: Uint8Array, at: number): number {
+  let c = src[i];
+  const negative = c === 0x2d;
+  if (negative) c = src[++i];
+  let v: number;
+  if (c === 0x30) {
+    v = 0;
+    i++;
+  } else if (c >= 0x31 && c <= 0x39) {
+    v = c - 0x30;
+    i++;
+    let n = 1;
+    while ((c = src[i]) >= 0x30 && c <= 0x39) {
+      v = v * 10 + (c - 0x30);
+      i++;
+      if (++n > 15) return -1;
+    }
+  } else return -1;
+  c = src[i];
+  if (c === 0x2e || c === 0x65 || c === 0x45 || (c >= 0x30 && c <= 0x39)) return -1;
+  if (negative) {
+    if (v === 0) return -1;
+    v = -v;
+  }
+  const high = Math.floor(v / 4294967296);
+  put32(out, at, 8);
+  put32(out, at + 4, high);
+  put32(out, at + 8, v - high * 4294967296);
+  cursor.i = i;
+  return at + 12;
+}
+
+/** numeric (or another number column) through its writer, from a number scanNumber takes; `integer`: only integers. */
+function number(src: Uint8Array, i: number, end: number, out: Uint8Array, at: number, writer: BinaryFieldWriter, integer: boolean): number {
+  const c = src[i];
+  if (c !== 0x2d && (c < 0x30 || c > 0x39)) return -1;
+  const e = scanNumber(src, i, end);
+  if (e < 0 || (integer && !scanned.integer)) return -1;
+  cursor.i = e;
+  return writer(src, i, e, out, at);
+}
+
+function boolean(src: Uint8Array, i: number, out: Uint8Array, at: number): number {
+  let v: number;
+  if (src[i] === 0x74 && src[i + 1] === 0x72 && src[i + 2] === 0x75 && src[i + 3] === 0x65) {
+    v = 1;
+    cursor.i = i + 4;
+  } else if (src[i] === 0x66 && src[i + 1] === 0x61 && src[i + 2] === 0x6c && src[i + 3] === 0x73 && src[i + 4] === 0x65) {
+    v = 0;
+    cursor.i = i + 5;
+  } else return -1;
+  put32(out, at, 1);
+  out[at + 4] = v;
+  return at + 5;
+}
+
+/** timestamptz from a date-time string of plain characters. */
+function dateTime(src: Uint8Array, i: number, out: Uint8Array, at: number, writer: BinaryFieldWriter): number {
+  if (src[i] !== 0x22) return -1;
+  const s = i + 1;
+  i = s;
+  while (PLAIN[src[i]] === 1) i++;
+  if (src[i] !== 0x22 || !isDateTimeBytes(src, s, i)) return -1;
+  cursor.i = i + 1;
+  return writer(src, s, i, out, at);
+}
+
+/** text[] from an array of strings (no escapes). */
+function textArray(src: Uint8Array, i: number, end: number, out: Uint8Array, at: number): number {
+  if (src[i] !== 0x5b) return -1;
+  i++;
+  if (src[i] === 0x5d) {
+    cursor.i = i + 1;
+    return writeEmptyArray(out, at, 25);
+  }
+  const head = at;
+  at += ARRAY_HEAD;
+  let count = 0;
+  for (;;) {
+    at = text(src, i, end, out, at, false);
+    if (at < 0) return -1;
+    i = cursor.i;
+    count++;
+    const c = src[i];
+    if (c === 0x2c) {
+      i++;
+      if (src[i] === 0x20) i++;
+      continue;
+    }
+    if (c !== 0x5d) return -1;
+    cursor.i = i + 1;
+    return finishArray(out, head, at, 25, count, false);
+  }
+}
+
+/** The key `quoted` (`"name":`) at src[i], then at most one space: the position after, or -1. */
+function key(src: Uint8Array, i: number, quoted: Uint8Array): number {
+  for (let k = 0; k < quoted.length; k++) if (src[i + k] !== quoted[k]) return -1;
+  i += quoted.length;
+  return src[i] === 0x20 ? i + 1 : i;
+}
+
+/** `null` at src[i]: the position after it, or -1. */
+function nullAt(src: Uint8Array, i: number): number {
+  return src[i] === 0x6e && src[i + 1] === 0x75 && src[i + 2] === 0x6c && src[i + 3] === 0x6c ? i + 4 : -1;
+}
+
+const HELPERS = { cursor, text, int8, number, boolean, dateTime, textArray, key, nullAt, Tok };
 
 type Leaf = { node: PropNode; field: Extract<FieldPlan, { slot: number }>; f: number };
 
@@ -50,6 +197,7 @@ export function fusedBinaryWriter(plan: TranscodePlan, writers: ReadonlyArray<Bi
   let next = 0;
   let ok = true;
   const code: string[] = [];
+  const keys: Uint8Array[] = [];
   const leafNulls = (nodes: PropNode[]): string[] => nodes.flatMap((n) => (n.children ? leafNulls(n.children) : ['out[at]=out[at+1]=out[at+2]=out[at+3]=255;at+=4;']));
   const emitObject = (nodes: PropNode[], depth: number) => {
     code.push('if(src[i]!==123)return -1;i++;');
@@ -59,9 +207,10 @@ export function fusedBinaryWriter(plan: TranscodePlan, writers: ReadonlyArray<Bi
         ok = false;
         return;
       }
-      code.push(`if(${Array.from(q, (b, j) => `src[i+${j}]!==${b}`).join('||')})return -1;i+=${q.length};if(src[i]===32)i++;`);
+      keys.push(q);
+      code.push(`i=key(src,i,K[${keys.length - 1}]);if(i<0)return -1;`);
       const nullable = (node.check.types & T.null) !== 0;
-      const nullCase = (what: string) => (nullable ? `if(src[i]===110){if(src[i+1]!==117||src[i+2]!==108||src[i+3]!==108)return -1;i+=4;${what}}else ` : '');
+      const nullCase = (what: string) => (nullable ? `if(src[i]===110){i=nullAt(src,i);if(i<0)return -1;${what}}else ` : '');
       if (node.children) {
         if ((node.check.types & T.object) === 0) ok = false;
         code.push(nullCase(leafNulls(node.children).join('')) + '{');
@@ -88,12 +237,12 @@ export function fusedBinaryWriter(plan: TranscodePlan, writers: ReadonlyArray<Bi
   };
   emitObject(plan.props, 0);
   if (!ok || next !== data) return undefined;
-  const source = `"use strict";const{PLAIN,ESC,utf8Sequence,scanNumber,scanned,isDateTimeBytes,put32,finishArray,writeEmptyArray,Tok}=H;
-return function fused(src,i,end,out,at,scan){let c=0,s=0,p=0,n=0,v=0,h=0;${code.join('\n')}
+  const source = `"use strict";const{cursor,text,int8,number,boolean,dateTime,textArray,key,nullAt,Tok}=H;
+return function fused(src,i,end,out,at,scan){let s=0;${code.join('\n')}
 state.end=at;return i;};`;
   const state = { end: 0 };
-  const make = new Function('H', 'W', 'state', source) as (h: typeof HELPERS, w: ReadonlyArray<BinaryFieldWriter | null>, st: { end: number }) => FusedWriter['write'];
-  const write = make(HELPERS, writers, state);
+  const make = new Function('H', 'W', 'K', 'state', source) as (h: typeof HELPERS, w: ReadonlyArray<BinaryFieldWriter | null>, k: Uint8Array[], st: { end: number }) => FusedWriter['write'];
+  const write = make(HELPERS, writers, keys, state);
   return {
     write,
     get end() {
@@ -102,46 +251,35 @@ state.end=at;return i;};`;
   };
 }
 
-/** As STRING_BODY, with the two-character escapes decoded (a text field holds the characters). */
-const STRING_BODY_ESCAPED = `for(;;){c=src[i];if(PLAIN[c]===1){out[at++]=c;i++;continue;}if(c===34)break;if(c===92){c=ESC[src[i+1]];if(!(c>0))return -1;out[at++]=c;i+=2;continue;}if(i>=end||c<128)return -1;n=utf8Sequence(src,i,end);if(n<0)return -1;while(n-->0)out[at++]=src[i++];}i++;`;
-
-/** Copies a JSON string's characters at src[i] (past its opening quote) to out[at]: plain and UTF-8 bytes; an escape or control character returns -1. Leaves i after the closing quote. */
-const STRING_BODY = `for(;;){c=src[i];if(PLAIN[c]===1){out[at++]=c;i++;continue;}if(c===34)break;if(i>=end||c<128)return -1;n=utf8Sequence(src,i,end);if(n<0)return -1;while(n-->0)out[at++]=src[i++];}i++;`;
-
 /** The code that checks and writes one leaf's non-null value (src[i] at its first byte), or undefined for a kind not handled here. */
-function leafCode(leaf: Leaf, writer: BinaryFieldWriter | null, textArray: boolean, tracked: boolean): string | undefined {
+function leafCode(leaf: Leaf, writer: BinaryFieldWriter | null, isTextArray: boolean, tracked: boolean): string | undefined {
   const { node, field, f } = leaf;
   const t = node.check.types;
   const keep = (kind: string) => (tracked ? `scan.kind[${node.slot}]=Tok.${kind};scan.start[${node.slot}]=s;scan.end[${node.slot}]=i;scan.escaped[${node.slot}]=0;` : '');
+  const call = (expr: string, kind: string) => `s=i;at=${expr};if(at<0)return -1;i=cursor.i;${keep(kind)}`;
   if (writer === null) return undefined;
   const type = field.type.toLowerCase().trim();
   switch (field.kind) {
     case 'text':
-      if (node.check.format || (t & T.string) === 0 || (type !== 'text' && type !== 'character varying' && type !== 'varchar')) return undefined;
-      if (type !== 'text') return undefined;
+      if (node.check.format || (t & T.string) === 0 || type !== 'text') return undefined;
       // a key's identity is read from its bytes: with escapes it is left to the two-pass writer
-      return `if(src[i]!==34)return -1;s=i;i++;p=at;at+=4;${tracked ? STRING_BODY : STRING_BODY_ESCAPED}put32(out,p,at-p-4);${keep('string')}`;
+      return call(`text(src,i,end,out,at,${!tracked})`, 'string');
     case 'integer':
       if ((t & (T.integer | T.number)) === 0 || type !== 'bigint') return undefined;
-      // digits without a leading zero, no fraction or exponent, at most 15 (exact as a double), not -0
-      return `s=i;c=src[i];h=0;if(c===45){h=1;c=src[++i];}if(c===48){v=0;i++;}else if(c>=49&&c<=57){v=c-48;i++;n=1;while((c=src[i])>=48&&c<=57){v=v*10+(c-48);i++;if(++n>15)return -1;}}else return -1;
-c=src[i];if(c===46||c===101||c===69||(c>=48&&c<=57))return -1;if(h===1){if(v===0)return -1;v=-v;}
-p=Math.floor(v/4294967296);put32(out,at,8);put32(out,at+4,p);put32(out,at+8,v-p*4294967296);at+=12;${keep('number')}`;
-    case 'number': {
+      return call('int8(src,i,out,at)', 'number');
+    case 'number':
       if ((t & (T.integer | T.number)) === 0 || (type !== 'numeric' && type !== 'decimal')) return undefined;
-      const allowed = (t & T.number) !== 0 ? '' : 'if(!scanned.integer)return -1;';
-      return `c=src[i];if(c!==45&&(c<48||c>57))return -1;s=i;i=scanNumber(src,i,end);if(i<0)return -1;${allowed}at=W[${f}](src,s,i,out,at);if(at<0)return -1;${keep('number')}`;
-    }
+      return call(`number(src,i,end,out,at,W[${f}],${(t & T.number) === 0})`, 'number');
     case 'boolean':
       if ((t & T.boolean) === 0) return undefined;
-      return `s=i;if(src[i]===116&&src[i+1]===114&&src[i+2]===117&&src[i+3]===101){i+=4;put32(out,at,1);out[at+4]=1;at+=5;${keep('true')}}else if(src[i]===102&&src[i+1]===97&&src[i+2]===108&&src[i+3]===115&&src[i+4]===101){i+=5;put32(out,at,1);out[at+4]=0;at+=5;${keep('false')}}else return -1;`;
+      return `s=i;at=boolean(src,i,out,at);if(at<0)return -1;i=cursor.i;${tracked ? `scan.kind[${node.slot}]=src[s]===116?Tok.true:Tok.false;scan.start[${node.slot}]=s;scan.end[${node.slot}]=i;scan.escaped[${node.slot}]=0;` : ''}`;
     case 'timestamp':
       if (!node.check.dateTime || (t & T.string) === 0 || (type !== 'timestamp with time zone' && type !== 'timestamptz')) return undefined;
-      return `if(src[i]!==34)return -1;s=i;i++;while(PLAIN[src[i]]===1)i++;if(src[i]!==34||!isDateTimeBytes(src,s+1,i))return -1;at=W[${f}](src,s+1,i,out,at);if(at<0)return -1;i++;${keep('string')}`;
+      return call(`dateTime(src,i,out,at,W[${f}])`, 'string');
     case 'array': {
       const items = node.check.items;
-      if (!textArray || tracked || (t & T.array) === 0 || (items !== undefined && ((items.types & T.string) === 0 || items.format || items.properties || items.items))) return undefined;
-      return `if(src[i]!==91)return -1;i++;if(src[i]===93){i++;at=writeEmptyArray(out,at,25);}else{h=at;at+=24;v=0;for(;;){if(src[i]!==34)return -1;i++;p=at;at+=4;${STRING_BODY}put32(out,p,at-p-4);v++;c=src[i];if(c===44){i++;if(src[i]===32)i++;continue;}if(c===93){i++;break;}return -1;}at=finishArray(out,h,at,25,v,false);}`;
+      if (!isTextArray || tracked || (t & T.array) === 0 || (items !== undefined && ((items.types & T.string) === 0 || items.format || items.properties || items.items))) return undefined;
+      return call('textArray(src,i,end,out,at)', 'array');
     }
     default:
       return undefined;
