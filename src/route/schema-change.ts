@@ -83,6 +83,6 @@ export async function buildSink(r: RouteContext, plan: StreamPlan, message: Sche
   const sync = await r.sync({ stream: plan.stream, table, columns: plan.columns, ...needs, citus: plan.citus, partition: plan.partition, performanceIndexes });
   const sink = buildStreamSink(r.config, plan, message, schemaKey, table, sync, r.nextVersion(), r.run, r.metrics.stream(plan.stream), origin, previous);
   const p = sink.pipeline;
-  r.log.debug({ stream: plan.stream, copy_format: p.spec.format ?? 'csv', transcoder: p.transcoder ? 'on' : `off (${p.transcoderOff})` }, 'how the stream\'s records are encoded');
+  r.log.debug({ stream: plan.stream, copy_format: p.spec.format ?? 'csv', transcoder: p.transcoder ? 'on' : `off (${p.transcoderOff})`, one_pass_writer: p.transcoder?.fused ? 'on' : 'off' }, 'how the stream\'s records are encoded');
   return sink;
 }
