@@ -26,7 +26,7 @@ const NO_SOURCE: LineSource = {
     throw new Error('internal: an encode worker does not run lines again');
   },
 };
-const out = new RowOut(1 << 20);
+const out = new RowOut(0);
 
 function runBlock(seq: number, firstLine: number, lines: number, data: Uint8Array, recordsOf: RecordsOf | undefined, into: ArrayBuffer | undefined): BlockResult {
   const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
@@ -49,6 +49,8 @@ function runBlock(seq: number, firstLine: number, lines: number, data: Uint8Arra
     }
     return id;
   };
+  // rows are written straight into the buffer they go back in (a bigger one when they outgrow it)
+  out.buf = Buffer.from(into ?? new ArrayBuffer(1 << 20));
   out.pos = 0;
   for (let i = 0; i < lines; i++) {
     const fast = transcodeLine(buf, lineStart[i], lineStart[i + 1], lookup, receivedAt, out, recordsOf);
@@ -97,8 +99,7 @@ function runBlock(seq: number, firstLine: number, lines: number, data: Uint8Arra
     if (item.key !== undefined) keys[i] = item.key;
     if (item.order !== undefined) orders[i] = item.order;
   }
-  const rows = into !== undefined && into.byteLength >= out.pos ? new Uint8Array(into, 0, out.pos) : new Uint8Array(out.pos);
-  rows.set(out.buf.subarray(0, out.pos));
+  const rows = new Uint8Array(out.buf.buffer, out.buf.byteOffset, out.pos);
   return { type: 'result', seq, data, lineStart, kinds, streamIndex, versions, rowEnd, streams, rows, csvRows, keys, orders };
 }
 
