@@ -184,6 +184,9 @@ const HELPERS = { cursor, text, int8, number, boolean, dateTime, textArray, key,
 
 type Leaf = { node: PropNode; field: Extract<FieldPlan, { slot: number }>; f: number };
 
+type Factory = (h: typeof HELPERS, w: ReadonlyArray<BinaryFieldWriter | null>, k: Uint8Array[], st: { end: number }) => FusedWriter['write'];
+const factories = new Map<string, Factory>();
+
 /** The fused writer of a plan, or undefined when its shape is not one it handles. */
 export function fusedBinaryWriter(plan: TranscodePlan, writers: ReadonlyArray<BinaryFieldWriter | null>, textArray: readonly boolean[]): FusedWriter | undefined {
   const fields = plan.fields;
@@ -241,7 +244,12 @@ export function fusedBinaryWriter(plan: TranscodePlan, writers: ReadonlyArray<Bi
 return function fused(src,i,end,out,at,scan){let s=0;${code.join('\n')}
 state.end=at;return i;};`;
   const state = { end: 0 };
-  const make = new Function('H', 'W', 'K', 'state', source) as (h: typeof HELPERS, w: ReadonlyArray<BinaryFieldWriter | null>, k: Uint8Array[], st: { end: number }) => FusedWriter['write'];
+  // streams of one shape (20 tables of one schema) share the factory: one function for V8 to optimize, not one per stream
+  let make = factories.get(source);
+  if (!make) {
+    make = new Function('H', 'W', 'K', 'state', source) as Factory;
+    factories.set(source, make);
+  }
   const write = make(HELPERS, writers, keys, state);
   return {
     write,
