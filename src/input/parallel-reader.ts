@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
 import type { InputError } from '../errors.js';
 import { isoClock } from '../stream/record-metadata.js';
-import type { EncodePool } from './encode-pool.js';
+import { MAX_IN_FLIGHT, type EncodePool } from './encode-pool.js';
 import { LineCutter, type Cut, type LineBlock } from './line-cutter.js';
 import { processLineAt, type LineItem, type LineSource, type PipelineLookup } from './line-stage.js';
 import { inputEnd, type InputReader, type ItemSink } from './reader.js';
@@ -75,7 +75,7 @@ export function readParallel(input: Readable, accept: ItemSink, pipelines: Pipel
       pending.result = r;
       void drain();
     });
-    if (queue.length >= pool.size * 3 && !inputPaused && !ended) {
+    if (queue.length >= Math.min(MAX_IN_FLIGHT, pool.size * 3) && !inputPaused && !ended) {
       inputPaused = true;
       input.pause();
     }
@@ -142,7 +142,7 @@ export function readParallel(input: Readable, accept: ItemSink, pipelines: Pipel
         }
         // every item of the block was handed on (and awaited): rows were copied, lines decoded
         pool.release(r);
-        if (inputPaused && queue.length < pool.size * 2 && !ended) {
+        if (inputPaused && queue.length < Math.min(MAX_IN_FLIGHT - 2, pool.size * 2) && !ended) {
           inputPaused = false;
           input.resume();
         }
