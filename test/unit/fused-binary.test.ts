@@ -26,9 +26,12 @@ const WIDE: JsonSchema = {
   },
 };
 
+/** A binary pipeline of WIDE with the one-pass writer on or off (the transcoder on, whatever the run's setting: CI runs the suite once with it off). */
 function pipeline(fused: 'on' | 'off', keys: string[]): RecordPipeline {
   const before = process.env.TARGET_POSTGRES_FUSED;
+  const transcoder = process.env.TARGET_POSTGRES_TRANSCODER;
   process.env.TARGET_POSTGRES_FUSED = fused;
+  process.env.TARGET_POSTGRES_TRANSCODER = 'on';
   try {
     const plan = buildColumnPlan(WIDE, keys, { flatten: true, maxDepth: 1, metadata: true });
     const columns = plan.columns.filter((c) => !(c.metadata && STAMPED_COLUMNS.includes(c.metadata))).map((c) => ({ ...c, actualType: c.pgType }));
@@ -36,6 +39,8 @@ function pipeline(fused: 'on' | 'off', keys: string[]): RecordPipeline {
   } finally {
     if (before === undefined) delete process.env.TARGET_POSTGRES_FUSED;
     else process.env.TARGET_POSTGRES_FUSED = before;
+    if (transcoder === undefined) delete process.env.TARGET_POSTGRES_TRANSCODER;
+    else process.env.TARGET_POSTGRES_TRANSCODER = transcoder;
   }
 }
 
