@@ -26,22 +26,27 @@ const WIDE: JsonSchema = {
   },
 };
 
-/** A binary pipeline of WIDE with the one-pass writer on or off (the transcoder on, whatever the run's setting: CI runs the suite once with it off). */
-function pipeline(fused: 'on' | 'off', keys: string[]): RecordPipeline {
-  const before = process.env.TARGET_POSTGRES_FUSED;
-  const transcoder = process.env.TARGET_POSTGRES_TRANSCODER;
-  process.env.TARGET_POSTGRES_FUSED = fused;
-  process.env.TARGET_POSTGRES_TRANSCODER = 'on';
+/** Runs `f` with these environment variables set (CI runs the suite once with the transcoder off). */
+function withEnv<T>(vars: Record<string, string>, f: () => T): T {
+  const before = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
   try {
+    return f();
+  } finally {
+    for (const [k, v] of Object.entries(before)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
+/** A binary pipeline of WIDE with the one-pass writer on or off (the transcoder on, whatever the run's setting). */
+function pipeline(fused: 'on' | 'off', keys: string[], bookmark?: string): RecordPipeline {
+  return withEnv({ TARGET_POSTGRES_FUSED: fused, TARGET_POSTGRES_TRANSCODER: 'on' }, () => {
     const plan = buildColumnPlan(WIDE, keys, { flatten: true, maxDepth: 1, metadata: true });
     const columns = plan.columns.filter((c) => !(c.metadata && STAMPED_COLUMNS.includes(c.metadata))).map((c) => ({ ...c, actualType: c.pgType }));
-    return new RecordPipeline({ stream: 's', version: 3, schema: WIDE, keys, columns, validate: true, sanitizeNul: false, keyIdentity: keys.length > 0, syncStartedAt: '1700000000000', source: 's', format: 'binary' });
-  } finally {
-    if (before === undefined) delete process.env.TARGET_POSTGRES_FUSED;
-    else process.env.TARGET_POSTGRES_FUSED = before;
-    if (transcoder === undefined) delete process.env.TARGET_POSTGRES_TRANSCODER;
-    else process.env.TARGET_POSTGRES_TRANSCODER = transcoder;
-  }
+    return new RecordPipeline({ stream: 's', version: 3, schema: WIDE, keys, columns, validate: true, sanitizeNul: false, keyIdentity: keys.length > 0, syncStartedAt: '1700000000000', source: 's', format: 'binary', ...(bookmark ? { bookmark } : {}) });
+  });
 }
 
 const STRINGS = ['Sybil Kowalski', '', 'São Paulo', '北京', 'emoji 😀 👍🏽', 'tab\there, comma, and "quotes"', 'back\\slash', 'a\u0001b', '\u2028', 'x'.repeat(300)];
@@ -79,9 +84,16 @@ function line(r: () => number, id: number): string {
 }
 
 describe('the one-pass binary writer against the two-pass transcoder', () => {
-  it.each([[[] as string[]], [['id']], [['name']]])('writes the same bytes, key and kind for 30,000 generated wide records (keys %j)', (keys) => {
-    const fused = pipeline('on', keys);
-    const twoPass = pipeline('off', keys);
+  it.each([
+    [[] as string[], undefined],
+    [['id'], undefined],
+    [['name'], undefined],
+    [['id', 'name'], undefined],
+    [['id'], 'count'],
+    [['id'], 'created_at'],
+  ])('writes the same bytes, key, order and kind for 30,000 generated wide records (keys %j, bookmark %s)', (keys, bookmark) => {
+    const fused = pipeline('on', keys, bookmark);
+    const twoPass = pipeline('off', keys, bookmark);
     expect(fused.transcoder?.fused, fused.transcoderOff).toBeDefined();
     expect(twoPass.transcoder?.fused).toBeUndefined();
     const r = prng(11);
@@ -91,13 +103,15 @@ describe('the one-pass binary writer against the two-pass transcoder', () => {
     let rows = 0;
     for (let n = 0; n < 30_000; n++) {
       const bytes = Buffer.from(line(r, n + 1) + '\n');
+      // now and then a byte that breaks the line: not UTF-8, a quote or brace, a cut
+      if (r() < 0.02) bytes[Math.floor(r() * (bytes.length - 1))] = [0xff, 0xc3, 0x80, 0x22, 0x7d, 0x0a, 0x5c][Math.floor(r() * 7)];
       const recordAt = bytes.indexOf('"record"') + 9 + (bytes[bytes.indexOf('"record"') + 9] === 0x20 ? 1 : 0);
       if (fused.transcoder!.fusedRecord(bytes, recordAt, bytes.length - 1, new Uint8Array(8 * bytes.length + 4096), 0) >= 0) taken++;
       outA.pos = outB.pos = 0;
       const a = transcodeLine(bytes, 0, bytes.length, new Map([['s', [fused]]]), '2024-05-06T07:08:09.123Z', outA);
-      const aRow = a && { csv: a.csv, key: a.key, bytes: outA.buf.toString('hex', a.rowStart, outA.pos) };
+      const aRow = a && { csv: a.csv, key: a.key, order: a.order, bytes: outA.buf.toString('hex', a.rowStart, outA.pos) };
       const b = transcodeLine(bytes, 0, bytes.length, new Map([['s', [twoPass]]]), '2024-05-06T07:08:09.123Z', outB);
-      const bRow = b && { csv: b.csv, key: b.key, bytes: outB.buf.toString('hex', b.rowStart, outB.pos) };
+      const bRow = b && { csv: b.csv, key: b.key, order: b.order, bytes: outB.buf.toString('hex', b.rowStart, outB.pos) };
       if (JSON.stringify(aRow) !== JSON.stringify(bRow)) expect({ line: bytes.toString(), row: aRow }).toEqual({ line: bytes.toString(), row: bRow });
       if (aRow) rows++;
     }
@@ -105,6 +119,19 @@ describe('the one-pass binary writer against the two-pass transcoder', () => {
     expect(taken).toBeGreaterThan(3_000);
     expect(taken).toBeLessThan(rows);
     expect(rows).toBeGreaterThan(10_000);
+  });
+
+  it('is not made for flattened objects nested deeper than 16 (the scan declines values 64 deep)', () => {
+    const nested = (depth: number): JsonSchema => (depth === 0 ? { type: ['null', 'string'] } : { type: ['null', 'object'], properties: { n: nested(depth - 1) } });
+    const make = (depth: number) => {
+      const schema: JsonSchema = { type: 'object', properties: { id: { type: 'integer' }, deep: nested(depth) } };
+      const plan = buildColumnPlan(schema, ['id'], { flatten: true, maxDepth: 100, metadata: true });
+      const columns = plan.columns.filter((c) => !(c.metadata && STAMPED_COLUMNS.includes(c.metadata))).map((c) => ({ ...c, actualType: c.pgType }));
+      return withEnv({ TARGET_POSTGRES_TRANSCODER: 'on', TARGET_POSTGRES_FUSED: 'on' }, () => new RecordPipeline({ stream: 's', version: 1, schema, keys: ['id'], columns, validate: true, sanitizeNul: false, keyIdentity: true, syncStartedAt: '1', source: 's', format: 'binary' }).transcoder);
+    };
+    expect(make(16)?.fused).toBeDefined();
+    expect(make(17)?.fused).toBeUndefined();
+    expect(make(17)).toBeDefined();
   });
 
   it('takes the bench workload’s lines as they are (compact and with spaces after : and ,)', () => {

@@ -20,7 +20,7 @@ import { T, type FieldPlan, type PropNode, type TranscodePlan } from './transcod
  * strings, and flattened objects of these.
  */
 export interface FusedWriter {
-  /** Writes the data fields of the record object at src[i] to out[at]; the position after the record in src, or -1. `end` is where the output stopped. */
+  /** Writes the data fields of the record object at src[i] (the line ends before `end`) to out[at]; the position after the record in src (at most `end`), or -1. */
   write(src: Uint8Array, i: number, end: number, out: Uint8Array, at: number, scan: RecordScan): number;
   /** Where the last successful write's output ended. */
   readonly end: number;
@@ -184,6 +184,9 @@ const HELPERS = { cursor, text, int8, number, boolean, dateTime, textArray, key,
 
 type Leaf = { node: PropNode; field: Extract<FieldPlan, { slot: number }>; f: number };
 
+/** Flattened objects nested deeper than this get no one-pass writer (the scan's limit is 64). */
+const MAX_FUSED_DEPTH = 16;
+
 type Factory = (h: typeof HELPERS, w: ReadonlyArray<BinaryFieldWriter | null>, k: Uint8Array[], st: { end: number }) => FusedWriter['write'];
 const factories = new Map<string, Factory>();
 
@@ -203,6 +206,8 @@ export function fusedBinaryWriter(plan: TranscodePlan, writers: ReadonlyArray<Bi
   const keys: Uint8Array[] = [];
   const leafNulls = (nodes: PropNode[]): string[] => nodes.flatMap((n) => (n.children ? leafNulls(n.children) : ['out[at]=out[at+1]=out[at+2]=out[at+3]=255;at+=4;']));
   const emitObject = (nodes: PropNode[], depth: number) => {
+    // the scan declines values nested 64 deep; so that this writer never takes one it declines, deep plans get none
+    if (depth > MAX_FUSED_DEPTH) ok = false;
     code.push('if(src[i]!==123)return -1;i++;');
     nodes.forEach((node, k) => {
       const q = node.quoted;
@@ -242,7 +247,7 @@ export function fusedBinaryWriter(plan: TranscodePlan, writers: ReadonlyArray<Bi
   if (!ok || next !== data) return undefined;
   const source = `"use strict";const{cursor,text,int8,number,boolean,dateTime,textArray,key,nullAt,Tok}=H;
 return function fused(src,i,end,out,at,scan){let s=0;${code.join('\n')}
-state.end=at;return i;};`;
+if(i>end)return -1;state.end=at;return i;};`;
   const state = { end: 0 };
   // streams of one shape (20 tables of one schema) share the factory: one function for V8 to optimize, not one per stream
   let make = factories.get(source);
