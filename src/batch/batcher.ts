@@ -67,12 +67,7 @@ export class Batcher {
     const capacity = buffer.capacity;
     const size = buffer.size;
     const added = buffer.add(row, seq, key, Date.now(), order, line, csv);
-    this.bufferedBytes += buffer.capacity - capacity;
-    this.bufferedRows += buffer.size - size;
-    if (isFull(buffer, this.limits)) {
-      if (this.limits.flushAll) for (const other of this.sinks) this.flush(other);
-      else this.flush(sink);
-    }
+    this.added(sink, capacity, size);
     return added;
   }
 
@@ -86,14 +81,20 @@ export class Batcher {
       const capacity = buffer.capacity;
       const size = buffer.size;
       if (!buffer.addBytes(run.data, k === 0 ? run.start : run.ends[i - 1], run.ends[i], first + k, run.keys[i], now, run.orders[i], run.firstLine + k, run.csv[i] === 1)) stale++;
-      this.bufferedBytes += buffer.capacity - capacity;
-      this.bufferedRows += buffer.size - size;
-      if (isFull(buffer, this.limits)) {
-        if (this.limits.flushAll) for (const other of this.sinks) this.flush(other);
-        else this.flush(sink);
-      }
+      this.added(sink, capacity, size);
     }
     return stale;
+  }
+
+  /** After a row went into a sink's buffer (which held `capacity` bytes and `size` rows before): counts it, and flushes when the buffer is full. */
+  private added(sink: Sink, capacity: number, size: number): void {
+    const buffer = sink.buffer;
+    this.bufferedBytes += buffer.capacity - capacity;
+    this.bufferedRows += buffer.size - size;
+    if (isFull(buffer, this.limits)) {
+      if (this.limits.flushAll) for (const other of this.sinks) this.flush(other);
+      else this.flush(sink);
+    }
   }
 
   /** True when reading must wait for space (see waitForSpace): chunk memory buffered plus held by batches in flight. */
