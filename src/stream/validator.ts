@@ -1,26 +1,7 @@
-import { createRequire } from 'node:module';
-import type AjvModule from 'ajv';
 import type { ValidateFunction } from 'ajv';
+import { ajv as loadAjv, ajvAddFormats as loadAddFormats, ajvFullFormats as loadFullFormats } from '../lazy-modules.js';
 import type { JsonSchema } from '../protocol/messages.js';
 import { isDateTime, TIME } from './formats.js';
-
-/**
- * ajv and ajv-formats load when a validator is first compiled or a format first looked up: an
- * encode worker whose records all take the transcoder never needs them (40-50 ms of each
- * worker's start otherwise).
- */
-const require = createRequire(import.meta.url);
-type AjvConstructor = typeof AjvModule.default;
-type AddFormats = (ajv: InstanceType<AjvConstructor>, formats: string[]) => unknown;
-const loadAjv = (): AjvConstructor => {
-  const m = require('ajv') as AjvConstructor & { default?: AjvConstructor };
-  return m.default ?? m;
-};
-const loadAddFormats = (): AddFormats => {
-  const m = require('ajv-formats') as AddFormats & { default?: AddFormats };
-  return m.default ?? m;
-};
-const loadFullFormats = (): Record<string, unknown> => (require('ajv-formats/dist/formats.js') as { fullFormats: Record<string, unknown> }).fullFormats;
 
 function createAjv() {
   const Ajv = loadAjv();
