@@ -155,7 +155,7 @@ function scanOrFuse(t: Transcoder, src: Buffer, i: number, end: number, lineStar
     out.ensure(t.binary!.bound(end - lineStart));
     const after = t.fusedRecord(src, i, end, out.buf, out.pos);
     if (after >= 0) {
-      fusedAt = t.fusedEnd;
+      fusedAt = t.fused.end;
       return after;
     }
   }

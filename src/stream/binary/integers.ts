@@ -1,4 +1,4 @@
-import { DECLINE, put16, put32, type BinaryFieldWriter } from './bytes.js';
+import { DECLINE, put16, put32, putInt64, type BinaryFieldWriter } from './bytes.js';
 
 /**
  * smallint, integer and bigint from their text. Accepted: `[+-]?[0-9]+` (leading zeros too),
@@ -49,11 +49,8 @@ export const writeInt8: BinaryFieldWriter = (src, start, end, out, at) => {
     // below 2^53: exact as a double
     let v = 0;
     for (let j = i; j < end; j++) v = v * 10 + (src[j] - 48);
-    if (src[start] === 45) v = -v;
-    const high = Math.floor(v / TWO32);
     put32(out, at, 8);
-    put32(out, at + 4, high);
-    put32(out, at + 8, v - high * TWO32);
+    putInt64(out, at + 4, src[start] === 45 ? -v : v);
     return at + 12;
   }
   let hi = 0;

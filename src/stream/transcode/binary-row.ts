@@ -11,12 +11,16 @@ import type { FieldPlan } from './transcode-plan.js';
 const TEXT_OID = 25;
 
 /**
- * A text[] field straight from a JSON array of strings without escapes (each element's bytes
- * are its text); -1 for any other array, which then goes through its literal like the CSV path.
+ * A text[] field straight from the JSON array of strings without escapes at src[s] (each
+ * element's bytes are its text; the array ends before `e`); -1 for any other array, which then
+ * goes through its literal like the CSV path. `after.i` is set to the position after the array.
  */
-function writeTextArray(src: Uint8Array, s: number, e: number, out: Uint8Array, at: number): number {
+export function writeTextArray(src: Uint8Array, s: number, e: number, out: Uint8Array, at: number, after?: { i: number }): number {
   let i = skipWs(src, s + 1, e);
-  if (src[i] === 0x5d) return writeEmptyArray(out, at, TEXT_OID);
+  if (src[i] === 0x5d) {
+    if (after) after.i = i + 1;
+    return writeEmptyArray(out, at, TEXT_OID);
+  }
   let p = at + ARRAY_HEAD;
   let count = 0;
   for (;;) {
@@ -31,6 +35,7 @@ function writeTextArray(src: Uint8Array, s: number, e: number, out: Uint8Array, 
     if (src[i] !== 0x2c) return -1;
     i = skipWs(src, i + 1, e);
   }
+  if (after) after.i = i + 1;
   return finishArray(out, at, p, TEXT_OID, count, false);
 }
 

@@ -1,7 +1,8 @@
-import { put32 } from '../binary/bytes.js';
-import { ARRAY_HEAD, finishArray, writeEmptyArray } from '../binary/arrays.js';
+import { put32, putInt64 } from '../binary/bytes.js';
 import type { BinaryFieldWriter } from '../binary/index.js';
-import { isDateTimeBytes, scanNumber, scanned, utf8Sequence } from './json-bytes.js';
+import { writeTextArray } from './binary-row.js';
+import { PLAIN, isDateTimeBytes, scanLiteral, scanNumber, scanned, startsWith, utf8Sequence } from './json-bytes.js';
+import { SIMPLE_ESCAPES } from './string-bytes.js';
 import { Tok, type RecordScan } from './record-scan.js';
 import { T, type FieldPlan, type PropNode, type TranscodePlan } from './transcode-plan.js';
 
@@ -24,14 +25,9 @@ export interface FusedWriter {
   write(src: Uint8Array, i: number, end: number, out: Uint8Array, at: number, scan: RecordScan): number;
   /** Where the last successful write's output ended. */
   readonly end: number;
+  /** How many fields it writes (the plan's data fields; its metadata fields follow). */
+  readonly dataFields: number;
 }
-
-const PLAIN = new Uint8Array(256);
-for (let c = 0x20; c < 0x80; c++) if (c !== 0x22 && c !== 0x5c) PLAIN[c] = 1;
-
-/** What a two-character escape stands for (0: an escape left to the two-pass writer, such as \\u). */
-const ESC = new Uint8Array(256);
-for (const [e, c] of [[0x22, 0x22], [0x5c, 0x5c], [0x2f, 0x2f], [0x62, 0x08], [0x66, 0x0c], [0x6e, 0x0a], [0x72, 0x0d], [0x74, 0x09]]) ESC[e] = c;
 
 /**
  * The value writers the generated code calls: each checks the value at src[i] and writes its
@@ -56,7 +52,7 @@ function text(src: Uint8Array, i: number, end: number, out: Uint8Array, at: numb
     }
     if (c === 0x22) break;
     if (c === 0x5c && escapes) {
-      const d = ESC[src[i + 1]];
+      const d = SIMPLE_ESCAPES[src[i + 1]];
       if (!(d > 0)) return -1;
       out[at++] = d;
       i += 2;
@@ -97,10 +93,8 @@ function int8(src: Uint8Array, i: number, out: Uint8Array, at: number): number {
     if (v === 0) return -1;
     v = -v;
   }
-  const high = Math.floor(v / 4294967296);
   put32(out, at, 8);
-  put32(out, at + 4, high);
-  put32(out, at + 8, v - high * 4294967296);
+  putInt64(out, at + 4, v);
   cursor.i = i;
   return at + 12;
 }
@@ -116,16 +110,11 @@ function number(src: Uint8Array, i: number, end: number, out: Uint8Array, at: nu
 }
 
 function boolean(src: Uint8Array, i: number, out: Uint8Array, at: number): number {
-  let v: number;
-  if (src[i] === 0x74 && src[i + 1] === 0x72 && src[i + 2] === 0x75 && src[i + 3] === 0x65) {
-    v = 1;
-    cursor.i = i + 4;
-  } else if (src[i] === 0x66 && src[i + 1] === 0x61 && src[i + 2] === 0x6c && src[i + 3] === 0x73 && src[i + 4] === 0x65) {
-    v = 0;
-    cursor.i = i + 5;
-  } else return -1;
+  const e = src[i] === 0x6e ? -1 : scanLiteral(src, i);
+  if (e < 0) return -1;
+  cursor.i = e;
   put32(out, at, 1);
-  out[at + 4] = v;
+  out[at + 4] = src[i] === 0x74 ? 1 : 0;
   return at + 5;
 }
 
@@ -140,47 +129,19 @@ function dateTime(src: Uint8Array, i: number, out: Uint8Array, at: number, write
   return writer(src, s, i, out, at);
 }
 
-/** text[] from an array of strings (no escapes). */
+/** text[] from an array of strings (no escapes), as the two-pass writer writes it. */
 function textArray(src: Uint8Array, i: number, end: number, out: Uint8Array, at: number): number {
-  if (src[i] !== 0x5b) return -1;
-  i++;
-  if (src[i] === 0x5d) {
-    cursor.i = i + 1;
-    return writeEmptyArray(out, at, 25);
-  }
-  const head = at;
-  at += ARRAY_HEAD;
-  let count = 0;
-  for (;;) {
-    at = text(src, i, end, out, at, false);
-    if (at < 0) return -1;
-    i = cursor.i;
-    count++;
-    const c = src[i];
-    if (c === 0x2c) {
-      i++;
-      if (src[i] === 0x20) i++;
-      continue;
-    }
-    if (c !== 0x5d) return -1;
-    cursor.i = i + 1;
-    return finishArray(out, head, at, 25, count, false);
-  }
+  return src[i] === 0x5b ? writeTextArray(src, i, end, out, at, cursor) : -1;
 }
 
 /** The key `quoted` (`"name":`) at src[i], then at most one space: the position after, or -1. */
-function key(src: Uint8Array, i: number, quoted: Uint8Array): number {
-  for (let k = 0; k < quoted.length; k++) if (src[i + k] !== quoted[k]) return -1;
+function key(src: Uint8Array, i: number, end: number, quoted: Uint8Array): number {
+  if (!startsWith(src, i, end, quoted)) return -1;
   i += quoted.length;
   return src[i] === 0x20 ? i + 1 : i;
 }
 
-/** `null` at src[i]: the position after it, or -1. */
-function nullAt(src: Uint8Array, i: number): number {
-  return src[i] === 0x6e && src[i + 1] === 0x75 && src[i + 2] === 0x6c && src[i + 3] === 0x6c ? i + 4 : -1;
-}
-
-const HELPERS = { cursor, text, int8, number, boolean, dateTime, textArray, key, nullAt, Tok };
+const HELPERS = { cursor, text, int8, number, boolean, dateTime, textArray, key, scanLiteral, Tok };
 
 type Leaf = { node: PropNode; field: Extract<FieldPlan, { slot: number }>; f: number };
 
@@ -216,9 +177,9 @@ export function fusedBinaryWriter(plan: TranscodePlan, writers: ReadonlyArray<Bi
         return;
       }
       keys.push(q);
-      code.push(`i=key(src,i,K[${keys.length - 1}]);if(i<0)return -1;`);
+      code.push(`i=key(src,i,end,K[${keys.length - 1}]);if(i<0)return -1;`);
       const nullable = (node.check.types & T.null) !== 0;
-      const nullCase = (what: string) => (nullable ? `if(src[i]===110){i=nullAt(src,i);if(i<0)return -1;${what}}else ` : '');
+      const nullCase = (what: string) => (nullable ? `if(src[i]===110){i=scanLiteral(src,i);if(i<0)return -1;${what}}else ` : '');
       if (node.children) {
         if ((node.check.types & T.object) === 0) ok = false;
         code.push(nullCase(leafNulls(node.children).join('')) + '{');
@@ -245,7 +206,7 @@ export function fusedBinaryWriter(plan: TranscodePlan, writers: ReadonlyArray<Bi
   };
   emitObject(plan.props, 0);
   if (!ok || next !== data) return undefined;
-  const source = `"use strict";const{cursor,text,int8,number,boolean,dateTime,textArray,key,nullAt,Tok}=H;
+  const source = `"use strict";const{cursor,text,int8,number,boolean,dateTime,textArray,key,scanLiteral,Tok}=H;
 return function fused(src,i,end,out,at,scan){let s=0;${code.join('\n')}
 if(i>end)return -1;state.end=at;return i;};`;
   const state = { end: 0 };
@@ -258,6 +219,7 @@ if(i>end)return -1;state.end=at;return i;};`;
   const write = make(HELPERS, writers, keys, state);
   return {
     write,
+    dataFields: data,
     get end() {
       return state.end;
     },

@@ -47,8 +47,8 @@ export function unicodeEscape(src: Uint8Array, i: number, end: number): number {
   return (a << 12) | (b << 8) | (c << 4) | d;
 }
 
-/** Bytes a string holds as they are: printable ASCII but the quote and the backslash. */
-const PLAIN = new Uint8Array(256);
+/** Bytes a string holds as they are: printable ASCII but the quote and the backslash (1 for those). */
+export const PLAIN = new Uint8Array(256);
 for (let c = 0x20; c < 0x80; c++) if (c !== QUOTE && c !== BACKSLASH) PLAIN[c] = 1;
 
 /**

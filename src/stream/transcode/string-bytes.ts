@@ -44,7 +44,9 @@ function putCodePoint(cp: number, out: Uint8Array, at: number, mode: number): nu
   return at;
 }
 
-const SIMPLE: Record<number, number> = { 0x62: 0x08, 0x66: 0x0c, 0x6e: 0x0a, 0x72: 0x0d, 0x74: 0x09, 0x2f: 0x2f, 0x22: 0x22, 0x5c: 0x5c };
+/** What each two-character escape stands for, by the byte after the backslash (0: none, such as `u`). */
+export const SIMPLE_ESCAPES = new Uint8Array(256);
+for (const [e, c] of [[0x62, 0x08], [0x66, 0x0c], [0x6e, 0x0a], [0x72, 0x0d], [0x74, 0x09], [0x2f, 0x2f], [0x22, 0x22], [0x5c, 0x5c]]) SIMPLE_ESCAPES[e] = c;
 
 /**
  * Writes the characters of the JSON string token src[s,e) (its quotes included, already checked
@@ -80,7 +82,7 @@ export function writeStringBody(src: Uint8Array, s: number, e: number, escaped: 
       at = putCodePoint(cp, out, at, mode);
       continue;
     }
-    const v = SIMPLE[x];
+    const v = SIMPLE_ESCAPES[x];
     at = v === QUOTE || v === BACKSLASH ? putSpecial(v, out, at, mode) : ((out[at++] = v), at);
     i += 2;
   }

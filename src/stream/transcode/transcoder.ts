@@ -30,7 +30,6 @@ export class Transcoder {
   readonly binary: BinaryRowWriter | undefined;
   /** A binary stream's one-pass writer, when its plan has the shape one handles (fused-binary.ts). */
   readonly fused: FusedWriter | undefined;
-  private readonly dataFields: number;
 
   constructor(readonly plan: TranscodePlan, format?: 'binary') {
     this.binary = format === 'binary' ? new BinaryRowWriter(plan.fields) : undefined;
@@ -46,25 +45,20 @@ export class Transcoder {
     if (plan.orderSlot !== undefined) accept[plan.orderSlot] &= ~tokBit(Tok.object) & ~tokBit(Tok.array);
     this.scan = new RecordScan(plan, accept);
     this.fused = this.binary && process.env.TARGET_POSTGRES_FUSED !== 'off' ? fusedBinaryWriter(plan, this.binary.writers, this.binary.textArray) : undefined;
-    this.dataFields = plan.fields.filter((f) => !('meta' in f)).length;
   }
 
   /**
    * A binary stream's one-pass writer: the record object at src[i] checked and its data fields
    * written to out[at] (room: binaryBound); the position after the record, or -1 when the
-   * record takes scanRecord and writeBinary instead. `fusedEnd` is then where the fields end.
+   * record takes scanRecord and writeBinary instead. `fused.end` is then where the fields end.
    */
   fusedRecord(src: Buffer, i: number, end: number, out: Uint8Array, at: number): number {
     return this.fused!.write(src, i, end, out, at, this.scan);
   }
 
-  get fusedEnd(): number {
-    return this.fused!.end;
-  }
-
   /** After fusedRecord: the metadata fields at out[at]; the position after them, or -1 (then scan and write the record again). */
   writeFusedMeta(src: Buffer, env: RecordEnvelope, k: RowConstants, out: Uint8Array, at: number): number {
-    return this.binary!.write(this.scan, src, env, k, out, at, this.dataFields);
+    return this.binary!.write(this.scan, src, env, k, out, at, this.fused!.dataFields);
   }
 
   /**
