@@ -6,6 +6,7 @@ import { STAMPED_COLUMNS } from '../../src/stream/record-metadata.js';
 import { RecordPipeline } from '../../src/stream/record-pipeline.js';
 import { RowOut } from '../../src/stream/row-out.js';
 import { prng } from '../helpers/record-generator.js';
+import { writeTextArray } from '../../src/stream/transcode/binary-row.js';
 
 /** The bench's wide schema, with the key and a date-time. */
 const WIDE: JsonSchema = {
@@ -141,5 +142,58 @@ describe('the one-pass binary writer against the two-pass transcoder', () => {
       const bytes = Buffer.from(text);
       expect(fused.transcoder!.fusedRecord(bytes, 0, bytes.length, new Uint8Array(4096), 0)).toBe(bytes.length);
     }
+  });
+});
+
+describe('text[] arrays of escaped strings', () => {
+  /** The elements of the text[] field at out[0, end), as strings. */
+  const elements = (out: Uint8Array, end: number): string[] => {
+    const b = Buffer.from(out.buffer, out.byteOffset, end);
+    expect(b.readInt32BE(0)).toBe(end - 4);
+    expect(b.readInt32BE(12)).toBe(25);
+    const list: string[] = [];
+    let at = 24;
+    for (let n = b.readInt32BE(16); n > 0; n--) {
+      const len = b.readInt32BE(at);
+      list.push(b.toString('utf8', at + 4, at + 4 + len));
+      at += 4 + len;
+    }
+    expect(at).toBe(end);
+    return list;
+  };
+
+  it('are written directly, each element its decoded characters', () => {
+    const json = Buffer.from(String.raw`["with \"quote\"","back\\slash \\N","tab\tnew\nline","\u00e9\ud83d\ude00 \/", "plain"]`);
+    const out = new Uint8Array(1024);
+    const after = { i: -1 };
+    const end = writeTextArray(json, 0, json.length, out, 0, after);
+    expect(after.i).toBe(json.length);
+    expect(elements(out, end)).toEqual(['with "quote"', 'back\\slash \\N', 'tab\tnew\nline', 'é😀 /', 'plain']);
+  });
+
+  it('decline a string scanString declines (NUL, an unpaired surrogate, a raw control character)', () => {
+    for (const bad of [String.raw`["a\u0000b"]`, String.raw`["\ud83d"]`, '["a\u0001b"]']) {
+      const json = Buffer.from(bad);
+      expect(writeTextArray(json, 0, json.length, new Uint8Array(256), 0)).toBe(-1);
+    }
+  });
+
+  it('keep a record on the one pass, with the same bytes as the two-pass writer', () => {
+    const text = `{"type":"RECORD","stream":"s","record":{"id":7,"name":"n","email":null,"amount":1.5,"flag":true,"created_at":"2024-01-01T00:00:01.624Z","address":null,"tags":["with \\"quote\\"","b2b"],"count":3,"note":"ok","status":"active","score":2.25}}`;
+    const src = Buffer.from(text + '\n');
+    const rows = (fused: 'on' | 'off') => {
+      const p = pipeline(fused, ['id']);
+      const out = new RowOut(1 << 16);
+      const row = transcodeLine(src, 0, src.length, { get: () => [p] }, '2024-05-06T07:08:09.123Z', out, undefined);
+      expect(row?.csv).toBe(false);
+      // whether the one-pass writer takes the record object itself
+      const record = text.indexOf('{"id"');
+      const oneWriter = p.transcoder!.fused !== undefined && p.transcoder!.fusedRecord(src, record, src.length, new Uint8Array(1 << 16), 0) > record;
+      return { bytes: Buffer.from(out.buf.subarray(0, out.pos)), oneWriter };
+    };
+    const on = rows('on');
+    expect(on.oneWriter).toBe(true);
+    expect(on.bytes.includes(Buffer.from('with "quote"'))).toBe(true);
+    expect(on.bytes.equals(rows('off').bytes)).toBe(true);
   });
 });

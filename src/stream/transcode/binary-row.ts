@@ -11,9 +11,10 @@ import type { FieldPlan } from './transcode-plan.js';
 const TEXT_OID = 25;
 
 /**
- * A text[] field straight from the JSON array of strings without escapes at src[s] (each
- * element's bytes are its text; the array ends before `e`); -1 for any other array, which then
- * goes through its literal like the CSV path. `after.i` is set to the position after the array.
+ * A text[] field straight from the JSON array of strings at src[s] (each element's text is its
+ * string's characters, escapes decoded; the array ends before `e`); -1 for any other array
+ * (and for the strings scanString declines), which then goes through its literal like the CSV
+ * path. `after.i` is set to the position after the array.
  */
 export function writeTextArray(src: Uint8Array, s: number, e: number, out: Uint8Array, at: number, after?: { i: number }): number {
   let i = skipWs(src, s + 1, e);
@@ -26,9 +27,15 @@ export function writeTextArray(src: Uint8Array, s: number, e: number, out: Uint8
   for (;;) {
     if (src[i] !== QUOTE) return -1;
     const end = scanString(src, i, e);
-    if (end < 0 || scanned.escaped) return -1;
-    put32(out, p, end - i - 2);
-    p = copy(src, i + 1, end - 1, out, p + 4);
+    if (end < 0) return -1;
+    if (scanned.escaped) {
+      const body = writeStringBody(src, i, end, true, out, p + 4, Mode.raw);
+      put32(out, p, body - p - 4);
+      p = body;
+    } else {
+      put32(out, p, end - i - 2);
+      p = copy(src, i + 1, end - 1, out, p + 4);
+    }
     count++;
     i = skipWs(src, end, e);
     if (src[i] === 0x5d) break;

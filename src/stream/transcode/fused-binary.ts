@@ -129,7 +129,7 @@ function dateTime(src: Uint8Array, i: number, out: Uint8Array, at: number, write
   return writer(src, s, i, out, at);
 }
 
-/** text[] from an array of strings (no escapes), as the two-pass writer writes it. */
+/** text[] from an array of strings, as the two-pass writer writes it. */
 function textArray(src: Uint8Array, i: number, end: number, out: Uint8Array, at: number): number {
   return src[i] === 0x5b ? writeTextArray(src, i, end, out, at, cursor) : -1;
 }
