@@ -108,7 +108,7 @@ export async function run(args: Args, control: RunControl): Promise<number> {
     const seconds = (performance.now() - started) / 1000;
     stopProgress();
     metrics.finish(process.stderr.isTTY === true);
-    log.info({ ...router.counts, lines: reader.lineNumber, seconds: Math.round(seconds * 1000) / 1000 }, 'run finished');
+    log.info({ ...router.counts, lines: reader.lineNumber, ...(reader.mainThreadLines === undefined ? {} : { mainThreadLines: reader.mainThreadLines }), seconds: Math.round(seconds * 1000) / 1000 }, 'run finished');
     if (enricher) logEnrichSummary(enricher, log);
     if (router.counts.skipped || router.counts.deadLettered) {
       log.warn({ skipped: router.counts.skipped, deadLettered: router.counts.deadLettered }, `rejected records: ${router.counts.skipped} skipped, ${router.counts.deadLettered} stored in _sdc_rejected_records`);

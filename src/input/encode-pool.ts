@@ -34,6 +34,8 @@ export class EncodePool {
   private readonly workers: Worker[];
   private readonly waiting = new Map<number, (r: BlockResult) => void>();
   private nextSeq = 0;
+  /** Counts the pipelines sent to the workers: a block sent before the last of them may hold records its worker had no pipeline for. */
+  generation = 0;
   private failed: ((e: Error) => void) | undefined;
   private crashed: Error | undefined;
 
@@ -58,6 +60,7 @@ export class EncodePool {
   /** Every worker learns each pipeline `pipelines` builds from now on (before any block of its records is submitted). */
   follow(pipelines: PipelineSource): void {
     pipelines.onPipelines = (source, specs) => {
+      this.generation++;
       const msg: ToWorker = { type: 'pipelines', source, specs };
       for (const w of this.workers) w.postMessage(msg);
     };

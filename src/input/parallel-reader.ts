@@ -17,6 +17,13 @@ function newestVersion(pipelines: PipelineLookup, stream: string): number {
   return v;
 }
 
+/** Lines a worker left to the main thread, from block index `from` on, worth sending to a worker again (16 or more). */
+function worthSendingAgain(kinds: Uint8Array, from: number): boolean {
+  let other = 0;
+  for (let i = from; i < kinds.length && other < 16; i++) if (kinds[i] === LineKind.other) other++;
+  return other >= 16;
+}
+
 /** How many encode workers to use when the setting is left to the target. */
 export function defaultWorkers(): number {
   return Math.min(4, availableParallelism());
@@ -25,6 +32,8 @@ export function defaultWorkers(): number {
 /** A block of whole lines at a worker, or an input error to raise once the lines before it are handled. */
 interface Pending {
   firstLine: number;
+  /** The pool's pipeline generation when the block was sent. */
+  generation: number;
   /** The reader stopped: the result is dropped when it comes. */
   cancelled?: boolean;
   result?: BlockResult;
@@ -44,6 +53,7 @@ export function readParallel(input: Readable, accept: ItemSink, pipelines: Pipel
   let held: LineBlock[] = [];
   let heldBytes = 0;
   let handled = 0;
+  let ranHere = 0;
   let ended = false;
   let stopped = false;
   let draining = false;
@@ -55,26 +65,38 @@ export function readParallel(input: Readable, accept: ItemSink, pipelines: Pipel
   const { finish } = end;
   const outerOnError = pool.onError((e) => finish(e));
 
-  /** Sends the lines held so far to a worker (round robin), as one transferred block. */
-  const dispatch = () => {
-    if (held.length === 0) return;
-    const data = new Uint8Array(pool.spares.take(heldBytes), 0, heldBytes);
+  /** Sends `lines` whole lines, the bytes of `parts`, to a worker (round robin), as one transferred block. */
+  const send = (firstLine: number, lines: number, parts: readonly Uint8Array[], bytes: number): Pending => {
+    const data = new Uint8Array(pool.spares.take(bytes), 0, bytes);
     let at = 0;
-    let lines = 0;
-    for (const b of held) {
-      data.set(b.data, at);
-      at += b.data.length;
-      lines += b.lines;
+    for (const b of parts) {
+      data.set(b, at);
+      at += b.length;
     }
-    const pending: Pending = { firstLine: held[0].firstLine };
-    held = [];
-    heldBytes = 0;
-    queue.push(pending);
-    pool.submit(pending.firstLine, lines, data, recordsOf, (r) => {
+    const pending: Pending = { firstLine, generation: pool.generation };
+    pool.submit(firstLine, lines, data, recordsOf, (r) => {
       if (pending.cancelled) return;
       pending.result = r;
       void drain();
     });
+    return pending;
+  };
+
+  /** Sends the lines held so far to a worker. */
+  const dispatch = () => {
+    if (held.length === 0) return;
+    let lines = 0;
+    for (const b of held) lines += b.lines;
+    queue.push(
+      send(
+        held[0].firstLine,
+        lines,
+        held.map((b) => b.data),
+        heldBytes,
+      ),
+    );
+    held = [];
+    heldBytes = 0;
     if (queue.length >= Math.min(MAX_IN_FLIGHT, pool.size * 3) && !inputPaused && !ended) {
       inputPaused = true;
       input.pause();
@@ -90,7 +112,7 @@ export function readParallel(input: Readable, accept: ItemSink, pipelines: Pipel
     if (cut.error) {
       stopped = true;
       dispatch();
-      queue.push({ firstLine: cutter.lines + 1, error: cut.error });
+      queue.push({ firstLine: cutter.lines + 1, generation: pool.generation, error: cut.error });
       void drain();
     } else if (heldBytes >= BLOCK_BYTES || queue.length < pool.size) dispatch();
   };
@@ -134,7 +156,15 @@ export function readParallel(input: Readable, accept: ItemSink, pipelines: Pipel
               rowStart = r.rowEnd[i];
               item = { kind: 'row', line, stream: r.streams[r.streamIndex[i]], version: r.versions[i], row, csv: r.csvRows[i] === 1, key: r.keys[i], order: r.orders[i], source, index: i };
             }
+          } else if (p.generation < pool.generation && worthSendingAgain(r.kinds, i)) {
+            // the worker did not know a stream of these lines yet (its SCHEMA came in this block or one
+            // sent just before it): the rest of the block goes to a worker again, not through this thread
+            const n = r.kinds.length;
+            queue.unshift(send(line, n - i, [r.data.subarray(r.lineStart[i], r.lineStart[n])], r.lineStart[n] - r.lineStart[i]));
+            handled = line - 1;
+            break;
           } else {
+            ranHere++;
             item = source.again(i, line);
           }
           const pending = accept(item);
@@ -167,5 +197,8 @@ export function readParallel(input: Readable, accept: ItemSink, pipelines: Pipel
     ended = true;
     void drain();
   });
-  return end.reader(() => handled);
+  return end.reader(
+    () => handled,
+    () => ranHere,
+  );
 }

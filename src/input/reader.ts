@@ -19,6 +19,8 @@ export interface InputReader {
   stop(): void;
   /** Lines handled so far. */
   readonly lineNumber: number;
+  /** With encode workers: the lines the main thread ran through the line stage itself (SCHEMA, STATE, whatever no worker made a row of). */
+  readonly mainThreadLines: number | undefined;
 }
 
 /**
@@ -45,11 +47,14 @@ export function inputEnd(input: Readable, onData: (chunk: Buffer) => void, clean
     else rejectDone(error);
   };
   input.on('error', (e) => finish(e));
-  const reader = (lineNumber: () => number): InputReader => ({
+  const reader = (lineNumber: () => number, mainThreadLines?: () => number): InputReader => ({
     done,
     stop: () => finish(),
     get lineNumber() {
       return lineNumber();
+    },
+    get mainThreadLines() {
+      return mainThreadLines?.();
     },
   });
   return { done, finish, isSettled: () => settled, reader };

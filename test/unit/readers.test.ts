@@ -35,7 +35,7 @@ function input(): string {
   return lines.join('\n') + '\n';
 }
 
-async function loadWith(workers: number, text: string, settings: Record<string, unknown> = {}) {
+async function loadWith(workers: number, text: string, settings: Record<string, unknown> = {}, stats: { mainThreadLines?: number } = {}) {
   // the in-memory target reads CSV rows
   const { config } = resolveConfig({ default_target_schema: 't', copy_format: 'csv', batch_size_rows: 64, on_invalid_record: 'dead_letter', ...settings });
   const target = new MemoryTarget();
@@ -49,6 +49,7 @@ async function loadWith(workers: number, text: string, settings: Record<string, 
   pool?.follow(router);
   const reader = pool ? readParallel(source, router.accept, router, pool, config.max_line_bytes) : readSerial(source, router.accept, router, config.max_line_bytes);
   await reader.done.finally(() => pool?.close());
+  stats.mainThreadLines = reader.mainThreadLines;
   await router.finish();
   // times differ between runs; everything else must be the same
   // (the record sequence is compared as _sdc_sequence less the run's base, from its start)
@@ -95,5 +96,22 @@ describe('serial and parallel readers', () => {
     expect(serial.rejected.length).toBeGreaterThan(30);
     expect(await loadWith(2, text, { stream_maps })).toEqual(serial);
     expect(await loadWith(1, text, { stream_maps })).toEqual(serial);
+  });
+
+  it('send the records of a block sent before their SCHEMA was known back to a worker, not through the main thread', async () => {
+    // one SCHEMA, then records and states; the readers get it in big chunks, so the first blocks
+    // go to the workers before the main thread has seen the SCHEMA at their start
+    const lines = [JSON.stringify(schemaMsg('a', { id: { type: 'integer' }, v: { type: ['string', 'null'] } }))];
+    for (let i = 1; i <= 6000; i++) {
+      lines.push(JSON.stringify(rec('a', { id: i, v: i === 4000 ? null : `v${i} "é"` })));
+      if (i % 1000 === 0) lines.push(JSON.stringify(state({ at: i })));
+    }
+    const text = lines.join('\n') + '\n';
+    const serial = await loadWith(0, text, { batch_size_rows: 1000 });
+    expect(serial.a.length).toBe(6000);
+    const stats: { mainThreadLines?: number } = {};
+    expect(await loadWith(2, text, { batch_size_rows: 1000 }, stats)).toEqual(serial);
+    // the SCHEMA and the 6 STATE messages
+    expect(stats.mainThreadLines).toBe(7);
   });
 });
