@@ -108,6 +108,8 @@ export class BinaryRowWriter {
   private readonly slots: Int32Array;
   private readonly elements: Array<string | undefined>;
   private literal = new Uint8Array(4096);
+  /** writeMeta's bytes, and what they were written for. */
+  private readonly tail: { received?: Uint8Array; syncStarted?: Uint8Array; version?: Uint8Array; from: number; bytes?: Uint8Array } = { from: -1 };
   /** Per field: a text[] column, whose arrays of plain strings are written without a literal. */
   readonly textArray: boolean[];
 
@@ -123,6 +125,22 @@ export class BinaryRowWriter {
   /** The most bytes `write` writes for a line of `lineBytes`. */
   bound(lineBytes: number): number {
     return 4 * lineBytes + 48 * this.fields.length + 128;
+  }
+
+  /**
+   * Writes the fields from `from` on, all of them metadata (after the one-pass writer's data
+   * fields). Unless one takes a value from the record's envelope (time_extracted, version), they
+   * are the same bytes for every record of a block: written once, then copied.
+   */
+  writeMeta(scan: RecordScan, src: Uint8Array, env: RecordEnvelope, k: RowConstants, out: Uint8Array, at: number, from: number): number {
+    if (env.extractedStart >= 0 || env.versionStart >= 0) return this.write(scan, src, env, k, out, at, from);
+    const t = this.tail;
+    if (t.received !== k.receivedAt || t.syncStarted !== k.syncStartedAt || t.version !== env.versionConst || t.from !== from) {
+      const bytes = new Uint8Array(this.bound(0));
+      const end = this.write(scan, src, env, k, bytes, 0, from);
+      Object.assign(t, { received: k.receivedAt, syncStarted: k.syncStartedAt, version: env.versionConst, from, bytes: end < 0 ? undefined : bytes.slice(0, end) });
+    }
+    return t.bytes === undefined ? DECLINE : copy(t.bytes, 0, t.bytes.length, out, at);
   }
 
   /** Writes the fields from field `from` on (the fused writer wrote those before it). */

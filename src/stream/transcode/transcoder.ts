@@ -58,7 +58,7 @@ export class Transcoder {
 
   /** After fusedRecord: the metadata fields at out[at]; the position after them, or -1 (then scan and write the record again). */
   writeFusedMeta(src: Buffer, env: RecordEnvelope, k: RowConstants, out: Uint8Array, at: number): number {
-    return this.binary!.write(this.scan, src, env, k, out, at, this.fused!.dataFields);
+    return this.binary!.writeMeta(this.scan, src, env, k, out, at, this.fused!.dataFields);
   }
 
   /**
