@@ -3,7 +3,7 @@ import { getPriority, setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { RecordPipeline } from '../stream/record-pipeline.js';
 import { lineStarts, lineText } from './line-cutter.js';
-import { transcodeLine } from './fast-record.js';
+import { declined, transcodeLine } from './fast-record.js';
 import { RowOut } from '../stream/row-out.js';
 import { processLine, type LineItem, type LineSource } from './line-stage.js';
 import { LineKind, type BlockResult, type RecordsOf, type ToWorker } from './worker-protocol.js';
@@ -82,6 +82,11 @@ function runBlock(seq: number, firstLine: number, lines: number, data: Uint8Arra
       // only defined values: arrays of undefined would be cloned element by element
       if (fast.key !== undefined) keys[i] = fast.key;
       if (fast.order !== undefined) orders[i] = fast.order;
+      continue;
+    }
+    if (declined.noPipeline) {
+      // a record of a stream this worker has no pipeline for yet: the main thread's
+      kinds[i] = LineKind.other;
       continue;
     }
     let item: LineItem;

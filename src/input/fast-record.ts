@@ -18,6 +18,14 @@ export interface FastRow {
 
 const fast: FastRow = { stream: '', version: 0, key: undefined, order: undefined, rowStart: 0, csv: false };
 
+/**
+ * Set by transcodeLine when it declines a RECORD line of a stream `pipelines` has no pipeline
+ * for (the line stage would hand it on as a message): an encode worker then leaves it to the
+ * main thread without parsing it. Before a stream's SCHEMA reaches the workers, every record of
+ * it is such a line.
+ */
+export const declined = { noPipeline: false };
+
 const name = (s: string) => new Uint8Array(Buffer.from(s));
 const TYPE = name('type');
 const STREAM = name('stream');
@@ -50,6 +58,7 @@ let receivedAtBytes: Uint8Array = new Uint8Array(0);
  * written to `out`.
  */
 export function transcodeLine(src: Buffer, start: number, end: number, pipelines: PipelineLookup, receivedAt: string, out: RowOut, recordsOf?: RecordsOf): FastRow | undefined {
+  declined.noPipeline = false;
   while (end > start && (src[end - 1] === 0x0a || src[end - 1] === 0x0d)) end--;
   let i = skipWs(src, start, end);
   if (src[i] !== 0x7b) return undefined;
@@ -110,7 +119,10 @@ export function transcodeLine(src: Buffer, start: number, end: number, pipelines
         bit = 4;
         if (!typed || stream === undefined) return undefined;
         pipeline = onlyTranscoder(pipelines, stream);
-        if (!pipeline) return undefined;
+        if (!pipeline) {
+          declined.noPipeline = pipelines.get(stream) === undefined;
+          return undefined;
+        }
         recordStart = i;
         recordEnd = scanOrFuse(pipeline.transcoder!, src, i, end, start, out);
         if (recordEnd < 0) return undefined;
