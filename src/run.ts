@@ -20,6 +20,7 @@ import { startProgress } from './progress.js';
 import type { RecordsReader } from './route/batch-files.js';
 import { Router } from './route/router.js';
 import { createEnricher, logEnrichSummary } from './enrich/setup.js';
+import { prepareValidation } from './stream/validator.js';
 
 /** What the process around a run tells it and learns from it (signals, stdout, the logger). */
 export interface RunControl {
@@ -69,8 +70,9 @@ export async function run(args: Args, control: RunControl): Promise<number> {
   const started = performance.now();
   const workers = config.parse_workers ?? defaultWorkers();
   // started before connecting: the workers load their modules while this thread connects and reads the first schema
-  // started before connecting: the workers load while this thread connects and reads the first schema
   const pool = workers > 0 ? new EncodePool(workers) : undefined;
+  // and the validator's library loads while the connection is made
+  if (config.validate_records) setImmediate(prepareValidation);
   try {
     await loader.connect();
     await loader.runHook('before_run_sql', hookStatements(config.before_run_sql));

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import type { InputError } from '../errors.js';
 import { isoClock } from '../stream/record-metadata.js';
 import { MAX_IN_FLIGHT, type EncodePool } from './encode-pool.js';
-import { LineCutter, type Cut, type LineBlock } from './line-cutter.js';
+import { LineCutter, lineStarts, type Cut, type LineBlock } from './line-cutter.js';
 import { processLineAt, type LineItem, type LineSource, type PipelineLookup } from './line-stage.js';
 import { inputEnd, type InputReader, type ItemSink } from './reader.js';
 import { LineKind, type BlockResult, type RecordsOf } from './worker-protocol.js';
@@ -82,21 +82,34 @@ export function readParallel(input: Readable, accept: ItemSink, pipelines: Pipel
     return pending;
   };
 
-  /** Sends the lines held so far to a worker. */
+  /** A block this thread runs itself, as if a worker had left every line of it to the main thread. */
+  const runHere = (firstLine: number, lines: number, parts: readonly Uint8Array[], bytes: number): Pending => {
+    const data = new Uint8Array(pool.spares.take(bytes), 0, bytes);
+    let at = 0;
+    for (const b of parts) {
+      data.set(b, at);
+      at += b.length;
+    }
+    const lineStart = lineStarts(data, lines);
+    const none = new Int32Array(lines);
+    const kinds = new Uint8Array(lines).fill(LineKind.other);
+    const result: BlockResult = { type: 'result', seq: -1, data, lineStart, kinds, streamIndex: none, versions: none, rowEnd: none, streams: [], rows: new Uint8Array(0), csvRows: new Uint8Array(lines), keys: [], orders: [] };
+    return { firstLine, generation: pool.generation, result };
+  };
+
+  /** Sends the lines held so far to a worker (or, before any pipeline, runs them here). */
   const dispatch = () => {
     if (held.length === 0) return;
     let lines = 0;
     for (const b of held) lines += b.lines;
-    queue.push(
-      send(
-        held[0].firstLine,
-        lines,
-        held.map((b) => b.data),
-        heldBytes,
-      ),
-    );
+    const parts = held.map((b) => b.data);
+    // until the first pipeline is built no worker can make a row, and the first SCHEMA should not
+    // wait for a worker that may still be starting: this thread runs those lines itself
+    const pending = pool.generation === 0 ? runHere(held[0].firstLine, lines, parts, heldBytes) : send(held[0].firstLine, lines, parts, heldBytes);
+    queue.push(pending);
     held = [];
     heldBytes = 0;
+    if (pending.result) void drain();
     if (queue.length >= Math.min(MAX_IN_FLIGHT, pool.size * 3) && !inputPaused && !ended) {
       inputPaused = true;
       input.pause();
@@ -197,8 +210,5 @@ export function readParallel(input: Readable, accept: ItemSink, pipelines: Pipel
     ended = true;
     void drain();
   });
-  return end.reader(
-    () => handled,
-    () => ranHere,
-  );
+  return end.reader(() => handled, () => ranHere);
 }

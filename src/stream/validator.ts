@@ -51,6 +51,20 @@ export function stringFormatCheck(name: string): ((s: string) => boolean) | unde
 let shared: ReturnType<typeof createAjv> | undefined;
 const cache = new Map<string, ValidateFunction>();
 
+/**
+ * Loads ajv and sets it up, ahead of the first schema: the main thread does it while it waits
+ * for the database to answer the connection (ajv and ajv-formats take 80-100 ms to load), not
+ * after the first SCHEMA message, when the encode workers wait for the stream's pipeline. A
+ * failure is left to the first compileValidator, which throws it where it is reported.
+ */
+export function prepareValidation(): void {
+  try {
+    shared ??= createAjv();
+  } catch {
+    // reported by compileValidator
+  }
+}
+
 const EXACT_MULTIPLE_OF = 'x-target-postgres-multipleOf';
 
 /**
