@@ -3,11 +3,15 @@
 //   - src/config/config-types.generated.ts (json-schema-to-typescript)
 //   - the settings table in README.md between the config markers
 //   - the Meltano plugin definition in README.md between the meltano markers
+//   - src/config/config-validator.generated.ts: the config's ajv validator as code (ajv's
+//     standalone validation code), so that no run compiles the schema at startup
 // With --check, writes nothing and exits 1 when a generated file is stale.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { compile } from 'json-schema-to-typescript';
+import Ajv from 'ajv';
+import standaloneCode from 'ajv/dist/standalone/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const check = process.argv.includes('--check');
@@ -20,6 +24,17 @@ const types = await compile(schema, 'TargetPostgresConfig', {
   format: true,
   style: { singleQuote: true },
 });
+
+/**
+ * The config validator as an ES module, with the options loadConfig validates with (every
+ * problem, defaults filled in). ajv's standalone code requires its small runtime helpers with
+ * require(), which an ES module gets from createRequire.
+ */
+function configValidator() {
+  const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, code: { source: true, esm: true } });
+  const code = standaloneCode(ajv, ajv.compile(schema));
+  return `${banner}\n// @ts-nocheck\nimport { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\n${code}\n`;
+}
 
 function settingsTable() {
   const rows = ['| setting | type | default | description |', '|---|---|---|---|'];
@@ -78,7 +93,10 @@ function between(text, name, content) {
   return i >= 0 && j > i ? text.slice(0, i + start.length) + '\n' + content + '\n' + text.slice(j) : text;
 }
 
-const outputs = [[join(root, 'src/config/config-types.generated.ts'), types]];
+const outputs = [
+  [join(root, 'src/config/config-types.generated.ts'), types],
+  [join(root, 'src/config/config-validator.generated.ts'), configValidator()],
+];
 const readmePath = join(root, 'README.md');
 try {
   const readme = readFileSync(readmePath, 'utf8');
