@@ -1,4 +1,4 @@
-import { bytesEqual, scanLiteral, scanNumber, scanString, scanned, skipWs, startsWith } from '../stream/transcode/json-bytes.js';
+import { PLAIN, bytesEqual, scanLiteral, scanNumber, scanString, scanned, skipWs, startsWith } from '../stream/transcode/json-bytes.js';
 import type { RecordEnvelope } from '../stream/transcode/csv-row.js';
 import type { PipelineLookup } from './line-stage.js';
 import type { RowOut } from '../stream/row-out.js';
@@ -36,6 +36,28 @@ const VERSION = name('version');
 const TYPE_KEY = name('"type":');
 const STREAM_KEY = name('"stream":');
 const RECORD_KEY = name('"record":');
+
+/** How taps start a RECORD line, after its `{`: compact (`"type":"RECORD","stream":"`) or with json.dumps' spaces. */
+const HEAD = name('"type":"RECORD","stream":"');
+const HEAD_SPACED = name('"type": "RECORD", "stream": "');
+const head = { start: 0, end: 0 };
+
+/**
+ * The usual head of a RECORD line at src[i] (its first key's quote), up to a stream name of
+ * plain characters, in one pass: the position after the name's closing quote (its characters
+ * in `head`), or -1 for any other head, which the key-by-key scan then reads.
+ */
+function recordHead(src: Buffer, i: number, end: number): number {
+  const h = src[i + 7] === 0x20 ? HEAD_SPACED : HEAD;
+  if (!startsWith(src, i, end, h)) return -1;
+  let j = i + h.length;
+  const s = j;
+  while (PLAIN[src[j]] === 1) j++;
+  if (src[j] !== 0x22 || j === s) return -1;
+  head.start = s;
+  head.end = j;
+  return j + 1;
+}
 
 const env: RecordEnvelope = { extractedStart: -1, extractedEnd: -1, versionStart: -1, versionEnd: -1 };
 let versionText = -1;
@@ -82,6 +104,15 @@ export function transcodeLine(src: Buffer, start: number, end: number, pipelines
     let typed = false;
     let seen = 0;
     i = skipWs(src, i + 1, end);
+    const afterHead = recordHead(src, i, end);
+    if (afterHead > 0) {
+      typed = true;
+      seen = 3;
+      stream = streamName(src, head.start, head.end);
+      i = skipWs(src, afterHead, end);
+      if (src[i] !== 0x2c) return undefined;
+      i = skipWs(src, i + 1, end);
+    }
     for (;;) {
       if (src[i] !== 0x22) return undefined;
       let ks: number;

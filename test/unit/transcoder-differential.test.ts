@@ -105,6 +105,12 @@ describe('the transcoder against the generic path (same rows, keys and order val
       '{"type":"RECORD","stream":"s","record":{"id":1,"name":"\\x"}}',
       '{"type":"record","stream":"s","record":{"id":1}}',
       '{"type":"RECORD","stream":"s","record":{"id":12345678901234567890123}}',
+      // the usual head, then something the one-pass head reader must not take
+      '{"type":"RECORD","stream":"s"}',
+      '{"type":"RECORD","stream":"s","stream":"s","record":{"id":1}}',
+      '{"type":"RECORD","stream":"s","type":"RECORD","record":{"id":1}}',
+      '{"type":"RECORD","stream":"s"x,"record":{"id":1}}',
+      '{"type": "RECORD", "stream": "s"}',
     ];
     const out = new RowOut(1024);
     for (const line of declined) {
@@ -115,7 +121,7 @@ describe('the transcoder against the generic path (same rows, keys and order val
     // bytes that are not UTF-8 are the generic path's to report
     const bad = Buffer.concat([Buffer.from('{"type":"RECORD","stream":"s","record":{"id":1,"name":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}}')]);
     expect(transcodeLine(bad, 0, bad.length, pipelines, at, out)).toBeUndefined();
-    const taken = ['{"stream":"s","type":"RECORD","record":{"id":1}}', '{"type":"RECORD","stream":"s","record":{"address":null,"id":1},"version":null,"time_extracted":null}', ' { "type" : "RECORD" , "stream" : "s" , "record" : { "id" : 7 } } \r'];
+    const taken = ['{"stream":"s","type":"RECORD","record":{"id":1}}', '{"type":"RECORD","stream":"s","record":{"address":null,"id":1},"version":null,"time_extracted":null}', ' { "type" : "RECORD" , "stream" : "s" , "record" : { "id" : 7 } } \r', '{"type": "RECORD", "stream": "s", "record": {"id": 7}, "time_extracted": "2024-01-01T00:00:00Z"}', '{"type":"RECORD","stream":"s" , "record":{"id":1},"version":3}', '{"type":"RECORD","stream":"s","record":{"id":2},"time_extracted":"2024-01-01T00:00:00Z","version":4}'];
     for (const line of taken) expect(compare(pipeline, [line]), line).toBe(1);
   });
 
