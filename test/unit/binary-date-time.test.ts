@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { daysSince2000 } from '../../src/stream/binary/date-time.js';
+import { daysSince2000, tapStamp, writeTapTimestamptz } from '../../src/stream/binary/date-time.js';
 import { fieldOf, int64Of, payload, timestampText, valueField } from './binary-fields.js';
 
 const ts = (text: string, type = 'timestamp with time zone'): string | null => {
@@ -140,5 +140,40 @@ describe('time and timetz writers', () => {
     for (const t of ['24:00:00', '12:60', '12:00:60', '1:00', '12', '12:00:00 +05', 'allballs', '12:00:00.', 'T12:00']) {
       expect(time(t), t).toBeNull();
     }
+  });
+});
+
+describe('writeTapTimestamptz (the form taps write, in one pass)', () => {
+  it('writes what writeTimestamptz writes for every text it takes, and takes the form taps write', () => {
+    let seed = 7;
+    const r = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+    let taken = 0;
+    for (let n = 0; n < 20000; n++) {
+      // mostly valid stamps, now and then a field out of range or another spelling
+      const y = r() < 0.02 ? 0 : 1 + Math.floor(r() * 9999);
+      const mo = Math.floor(r() * 13.2);
+      const d = Math.floor(r() * 32);
+      const h = Math.floor(r() * 24.5);
+      const mi = Math.floor(r() * 60.3);
+      const s = Math.floor(r() * 60.3);
+      const frac = ['', '.5', '.123', '.999999', '.1234567', '.'][Math.floor(r() * 6)];
+      const zone = ['Z', '+00:00', '-15:59', '+16:00', '+05:30', 'z', '', '+0530'][Math.floor(r() * 8)];
+      const sep = r() < 0.95 ? 'T' : ' ';
+      const text = `${pad(y, 4)}-${pad(mo)}-${pad(d)}${sep}${pad(h)}:${pad(mi)}:${pad(s)}${frac}${zone}`;
+      const src = Buffer.from(text + '"');
+      const fast = new Uint8Array(16);
+      const end = writeTapTimestamptz(src, 0, fast, 0);
+      if (end < 0) continue;
+      taken++;
+      expect(tapStamp.end, text).toBe(text.length);
+      expect(Buffer.from(fast.subarray(0, end)).toString('hex'), text).toBe(Buffer.from(fieldOf('timestamptz', text)!).toString('hex'));
+    }
+    expect(taken).toBeGreaterThan(3000);
+  });
+
+  it('leaves any other spelling to the general writer', () => {
+    for (const text of ['2024-02-29t12:34:56Z', '2024-02-29T12:34:56z', '2024-02-29 12:34:56Z', '2024-02-29T12:34Z', '2024-02-29T12:34:56', '2024-02-29T12:34:56+05', '2024-02-29T12:34:56.1234567Z', '2023-02-29T12:34:56Z', '2024-02-29T12:34:60Z', '0000-01-01T00:00:00Z'])
+      expect(writeTapTimestamptz(Buffer.from(text + '"'), 0, new Uint8Array(16), 0), text).toBe(-1);
   });
 });

@@ -160,3 +160,49 @@ export const writeTimetz: BinaryFieldWriter = (src, start, end, out, at) => {
   put32(out, at + 12, -offset);
   return at + 16;
 };
+
+/** Where the text read by the last successful writeTapTimestamptz ends. */
+export const tapStamp = { end: 0 };
+
+/**
+ * timestamptz from the form taps write, YYYY-MM-DDTHH:MM:SS[.f to ffffff](Z|±HH:MM), at src[s],
+ * checked and converted in one pass: the output position, -1 for any other text (which then
+ * takes the format check and writeTimestamptz). Every text it takes, both accept, and
+ * writeTimestamptz writes the same bytes for it.
+ */
+export function writeTapTimestamptz(src: Uint8Array, s: number, out: Uint8Array, at: number): number {
+  if (src[s + 4] !== 45 || src[s + 7] !== 45 || src[s + 10] !== 84 || src[s + 13] !== 58 || src[s + 16] !== 58) return -1;
+  const hi = two(src, s);
+  const lo = two(src, s + 2);
+  const m = two(src, s + 5);
+  const d = two(src, s + 8);
+  const h = two(src, s + 11);
+  const mi = two(src, s + 14);
+  const sec = two(src, s + 17);
+  if (hi < 0 || lo < 0 || m < 1 || m > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return -1;
+  const y = hi * 100 + lo;
+  if (y === 0 || d > daysInMonth[m - 1] + (m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 1 : 0)) return -1;
+  let i = s + 19;
+  let us = 0;
+  if (src[i] === 46) {
+    const f = ++i;
+    while (i - f < 7 && src[i] >= 48 && src[i] <= 57) us = us * 10 + (src[i++] - 48);
+    const n = i - f;
+    if (n === 0 || n > 6) return -1;
+    for (let k = n; k < 6; k++) us *= 10;
+  }
+  let east = 0;
+  const c = src[i];
+  if (c === 90) i++;
+  else if (c === 43 || c === 45) {
+    const oh = two(src, i + 1);
+    const om = two(src, i + 4);
+    if (src[i + 3] !== 58 || oh < 0 || oh > 15 || om < 0 || om > 59) return -1;
+    east = (oh * 60 + om) * 60 * (c === 45 ? -1 : 1);
+    i += 6;
+  } else return -1;
+  tapStamp.end = i;
+  put32(out, at, 8);
+  putMicros(out, at + 4, daysSince2000(y, m, d) * 86400 + (h * 60 + mi) * 60 + sec - east, us);
+  return at + 12;
+}
