@@ -110,9 +110,9 @@ export class LineCutter {
   }
 }
 
-/** Where each line of a block starts, and the block's end (lines + 1 offsets). */
-export function lineStarts(data: Uint8Array, lines: number): Int32Array {
-  const starts = new Int32Array(lines + 1);
+/** Where each line of a block starts, and the block's end (lines + 1 offsets), in `into` when given. */
+export function lineStarts(data: Uint8Array, lines: number, into?: Int32Array): Int32Array {
+  const starts = into ?? new Int32Array(lines + 1);
   let pos = 0;
   for (let i = 0; i < lines; i++) {
     starts[i] = pos;
