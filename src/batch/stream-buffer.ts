@@ -1,19 +1,6 @@
 import { Segment } from './buffer-segment.js';
 import { binaryStampTail, stampTail, writeBinaryStamp, writeStamp } from '../stream/record-metadata.js';
-
-/** Orders two bookmark values: numbers numerically, date-times as instants, else as text. */
-export function compareOrder(a: unknown, b: unknown): number {
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  const sa = String(a);
-  const sb = String(b);
-  const ta = Date.parse(sa);
-  const tb = Date.parse(sb);
-  if (!Number.isNaN(ta) && !Number.isNaN(tb) && ta !== tb) return ta - tb;
-  const na = Number(sa);
-  const nb = Number(sb);
-  if (sa !== '' && sb !== '' && !Number.isNaN(na) && !Number.isNaN(nb)) return na - nb;
-  return sa < sb ? -1 : sa > sb ? 1 : 0;
-}
+import { compareOrder } from './bookmark-order.js';
 
 /**
  * The rows of one stream waiting for their flush, already encoded for COPY. With keys,
@@ -49,6 +36,13 @@ export interface TakenRows {
   firstSeq: number;
   /** A binary buffer's CSV rows: the last `rows` of lines and seqs. */
   fallback?: { chunks: Buffer[]; rows: number };
+}
+
+/** The first n values of a typed array as an array (Array.from iterates: 8 times slower). */
+function numbers(from: Float64Array, n: number): number[] {
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) out[i] = from[i];
+  return out;
 }
 
 /** Rows the per-row arrays of a buffer start with, and the most they keep from batch to batch (29 bytes a row). */
@@ -132,7 +126,9 @@ export class StreamBuffer {
     const out = seg.room(most + (stamp ? 16 + this.tail.length : 0) + (binary ? 2 : 0));
     const at = seg.pos;
     if (binary) {
-      out.writeUInt16BE(this.options.binary!.fields, at);
+      const fields = this.options.binary!.fields;
+      out[at] = fields >> 8;
+      out[at + 1] = fields & 0xff;
       seg.pos = at + 2 + (stamp ? writeBinaryStamp(out, at + 2, stamp.sequenceBase + seq, this.binaryTail) : 0);
     } else if (stamp) seg.pos = at + writeStamp(out, at, stamp.sequenceBase + seq, this.tail);
     return at;
@@ -239,8 +235,8 @@ export class StreamBuffer {
     let fallback: TakenRows['fallback'];
     if (this.replaced === 0 && this.csvRows === 0) {
       chunks = main;
-      lines = Array.from(this.lines.subarray(0, this.rows));
-      seqs = Array.from(this.seqs.subarray(0, this.rows));
+      lines = numbers(this.lines, this.rows);
+      seqs = numbers(this.seqs, this.rows);
     } else {
       const csv = this.csv.all();
       const mainRows = this.collect(0, main);
