@@ -75,12 +75,23 @@ export class Batcher {
   addRun(sink: Sink, run: Extract<LineItem, { kind: 'rowRun' }>, first: number): number {
     const buffer = sink.buffer;
     const now = Date.now();
+    const spans = buffer.spans;
+    // a row with no key or bookmark that is not a binary buffer's CSV row goes in with its neighbours
+    const plain = (i: number) => spans && run.keys[i] === undefined && run.orders[i] === undefined && run.csv[i] !== 1;
     let stale = 0;
-    for (let k = 0; k < run.count; k++) {
+    for (let k = 0; k < run.count; ) {
       const i = run.index + k;
       const capacity = buffer.capacity;
       const size = buffer.size;
-      if (!buffer.addBytes(run.data, k === 0 ? run.start : run.ends[i - 1], run.ends[i], first + k, run.keys[i], now, run.orders[i], run.firstLine + k, run.csv[i] === 1)) stale++;
+      const start = k === 0 ? run.start : run.ends[i - 1];
+      if (plain(i)) {
+        let to = i + 1;
+        while (to < run.index + run.count && plain(to)) to++;
+        k += buffer.addSpan(run.data, start, run.ends, i, to, first + k, run.firstLine + k, now, this.limits.batchRows, this.limits.batchBytes);
+      } else {
+        if (!buffer.addBytes(run.data, start, run.ends[i], first + k, run.keys[i], now, run.orders[i], run.firstLine + k, run.csv[i] === 1)) stale++;
+        k++;
+      }
       this.added(sink, capacity, size);
     }
     return stale;

@@ -313,3 +313,49 @@ describe('StreamBuffer in binary (a CSV segment beside the binary tuples)', () =
     expect(Buffer.concat(d.chunks).length).toBe(2 + 5);
   });
 });
+
+describe('StreamBuffer.addSpan (a worker run of rows without keys, copied at once)', () => {
+  /** A worker's block of `n` rows of varied sizes (some longer than a first chunk), and where each ends. */
+  const block = (n: number) => {
+    const rows: Buffer[] = [];
+    for (let i = 0; i < n; i++) rows.push(Buffer.alloc(i % 97 === 5 ? 40_000 : 20 + ((i * 37) % 300), 0x41 + (i % 26)));
+    const ends = new Int32Array(n);
+    let at = 7;
+    rows.forEach((r, i) => (ends[i] = at += r.length));
+    return { data: Buffer.concat([Buffer.alloc(7, 0xee), ...rows]), ends };
+  };
+
+  it.each([
+    ['binary with stamps', { binary: { fields: 9 }, stamp: { sequenceBase: 1e12 } }],
+    ['binary without stamps', { binary: { fields: 3 } }],
+    ['CSV without stamps', {}],
+  ] as const)('holds what addBytes row by row holds (%s), across chunks and flush limits', (_name, options) => {
+    const { data, ends } = block(3000);
+    const one = new StreamBuffer(options);
+    const span = new StreamBuffer(options);
+    expect(span.spans).toBe(true);
+    const takenOne: unknown[] = [];
+    const takenSpan: unknown[] = [];
+    const limits = { rows: 700, bytes: 150_000 };
+    const full = (b: StreamBuffer) => b.size >= limits.rows || b.bytes >= limits.bytes;
+    for (let i = 0; i < ends.length; i++) {
+      one.addBytes(data, i === 0 ? 7 : ends[i - 1], ends[i], 10 + i, undefined, 5000, undefined, 100 + i, false);
+      if (full(one)) takenOne.push(one.take());
+    }
+    for (let i = 0; i < ends.length; ) {
+      const added = span.addSpan(data, i === 0 ? 7 : ends[i - 1], ends, i, ends.length, 10 + i, 100 + i, 5000, limits.rows, limits.bytes);
+      expect(added).toBeGreaterThan(0);
+      i += added;
+      if (full(span)) takenSpan.push(span.take());
+    }
+    takenOne.push(one.take());
+    takenSpan.push(span.take());
+    const flat = (list: unknown[]) => list.map((t) => ({ ...(t as { chunks: Buffer[] }), chunks: Buffer.concat((t as { chunks: Buffer[] }).chunks).toString('hex') }));
+    expect(takenSpan.length).toBe(takenOne.length);
+    expect(flat(takenSpan)).toEqual(flat(takenOne));
+  });
+
+  it('is not for CSV rows with stamps, whose sequences have varied lengths', () => {
+    expect(new StreamBuffer({ stamp: { sequenceBase: 0 } }).spans).toBe(false);
+  });
+});
