@@ -65,14 +65,20 @@ export function readParallel(input: Readable, accept: ItemSink, pipelines: Pipel
   const { finish } = end;
   const outerOnError = pool.onError((e) => finish(e));
 
-  /** Sends `lines` whole lines, the bytes of `parts`, to a worker (round robin), as one transferred block. */
-  const send = (firstLine: number, lines: number, parts: readonly Uint8Array[], bytes: number): Pending => {
+  /** The `bytes` bytes of `parts` as one block, in a spare buffer. */
+  const joined = (parts: readonly Uint8Array[], bytes: number): Uint8Array => {
     const data = new Uint8Array(pool.spares.take(bytes), 0, bytes);
     let at = 0;
     for (const b of parts) {
       data.set(b, at);
       at += b.length;
     }
+    return data;
+  };
+
+  /** Sends `lines` whole lines, the bytes of `parts`, to a worker (round robin), as one transferred block. */
+  const send = (firstLine: number, lines: number, parts: readonly Uint8Array[], bytes: number): Pending => {
+    const data = joined(parts, bytes);
     const pending: Pending = { firstLine, generation: pool.generation };
     pool.submit(firstLine, lines, data, recordsOf, (r) => {
       if (pending.cancelled) return;
@@ -84,12 +90,7 @@ export function readParallel(input: Readable, accept: ItemSink, pipelines: Pipel
 
   /** A block this thread runs itself, as if a worker had left every line of it to the main thread. */
   const runHere = (firstLine: number, lines: number, parts: readonly Uint8Array[], bytes: number): Pending => {
-    const data = new Uint8Array(pool.spares.take(bytes), 0, bytes);
-    let at = 0;
-    for (const b of parts) {
-      data.set(b, at);
-      at += b.length;
-    }
+    const data = joined(parts, bytes);
     const lineStart = lineStarts(data, lines);
     const none = new Int32Array(lines);
     const kinds = new Uint8Array(lines).fill(LineKind.other);
