@@ -117,8 +117,8 @@ const section = resultsMarkdown({
   notes: [
     `Target settings: ${defaults}; (c), (c2) load_method=upsert; everything else at its default. Input read with --input.`,
     opts.workers
-      ? `Rows marked "· N workers" ran with parse_workers=N (encode worker threads beside the main thread); the raw COPY and (k)/(k2) rows once. The target's default: min(4, cores) = ${Math.min(4, availableParallelism())} here.`
-      : `parse_workers unset: the target's default, min(4, cores) = ${Math.min(4, availableParallelism())} encode worker threads here.`,
+      ? `Rows marked "· N workers" ran with parse_workers=N (encode worker threads beside the main thread); the raw COPY and (k)/(k2) rows once. The target's default: cores - 1, at least 1 and at most 4 = ${Math.max(1, Math.min(4, availableParallelism() - 1))} here.`
+      : `parse_workers unset: the target's default, cores - 1 (at least 1, at most 4) = ${Math.max(1, Math.min(4, availableParallelism() - 1))} encode worker threads here.`,
     '(c2) loads the wide rows once (not timed, then VACUUM ANALYZE) and measures loading the same rows again: every record updates an existing key.',
     '(a) and (a2) load into a typed table with a primary key on id (tags as jsonb); the target adds 7 `_sdc_*` columns and, append-only, creates no primary key.',
     `(e) is the wide workload with record i sent to stream events_{i mod 20} (bench/interleave-streams.mjs).`,

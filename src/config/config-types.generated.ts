@@ -224,7 +224,7 @@ export interface TargetPostgresConfig {
    */
   parallelism?: number;
   /**
-   * Worker threads that parse, validate and encode records beside the main thread. Unset: as many as the machine has cores, at most 4. 0: everything on the main thread.
+   * Worker threads that parse, validate and encode records beside the main thread. Unset: one fewer than the machine has cores (the main thread, which reads and feeds COPY, keeps one), at least 1 and at most 4. 0: everything on the main thread.
    */
   parse_workers?: number;
   /**

@@ -6,7 +6,7 @@ import { rec, schemaMsg, state } from '../helpers/singer.js';
 // Encode workers run the built code (dist/), so this test runs the built modules throughout,
 // as in production (classes such as InputError must be the workers' own).
 const dist = async <T>(path: string): Promise<T> => (await import(new URL(`../../dist/${path}`, import.meta.url).href)) as T;
-const { readParallel } = await dist<typeof import('../../src/input/parallel-reader.js')>('input/parallel-reader.js');
+const { readParallel, defaultWorkers } = await dist<typeof import('../../src/input/parallel-reader.js')>('input/parallel-reader.js');
 const { EncodePool } = await dist<typeof import('../../src/input/encode-pool.js')>('input/encode-pool.js');
 const { readSerial } = await dist<typeof import('../../src/input/serial-reader.js')>('input/serial-reader.js');
 const { Router } = await dist<typeof import('../../src/route/router.js')>('route/router.js');
@@ -113,5 +113,9 @@ describe('serial and parallel readers', () => {
     expect(await loadWith(2, text, { batch_size_rows: 1000 }, stats)).toEqual(serial);
     // the SCHEMA and the 6 STATE messages
     expect(stats.mainThreadLines).toBe(7);
+  });
+
+  it('use one encode worker fewer than the cores by default, at least 1 and at most 4', () => {
+    expect([1, 2, 3, 4, 5, 8, 64].map((cores) => defaultWorkers(cores))).toEqual([1, 1, 2, 3, 4, 4, 4]);
   });
 });
