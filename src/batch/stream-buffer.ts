@@ -1,13 +1,9 @@
 import { Segment } from './buffer-segment.js';
 import { binaryStampTail, stampTail, writeBinaryStamp, writeStamp } from '../stream/record-metadata.js';
 import { compareOrder } from './bookmark-order.js';
-import { numbers, resized, type BufferOptions, type TakenRows } from './taken-rows.js';
+import { RowBook, type BufferOptions, type TakenRows } from './row-book.js';
 
-export type { BufferOptions, TakenRows } from './taken-rows.js';
-
-/** Rows the per-row arrays of a buffer start with, and the most they keep from batch to batch (29 bytes a row). */
-const INITIAL_ROWS = 1024;
-const MAX_KEPT_ROWS = 1 << 14;
+export type { BufferOptions, TakenRows } from './row-book.js';
 
 /**
  * The rows of one stream waiting for their flush, already encoded for COPY. With keys,
@@ -27,19 +23,8 @@ export class StreamBuffer {
   /** The rows in the buffer's format, and (binary buffers) the CSV rows. */
   private readonly main = new Segment();
   private readonly csv = new Segment();
-  /**
-   * Per row: segment (1: CSV of a binary buffer), chunk index, start offset, byte length (-1 when
-   * replaced), sequence and input line; `rows` of them in use. Typed arrays kept from batch to
-   * batch: arrays grown by push for every batch were most of what the main thread's old
-   * generation collected (its heap grew to 77 MB on 20 interleaved streams, 18-22 MB with these).
-   */
-  private rowSeg = new Uint8Array(INITIAL_ROWS);
-  private rowChunk = new Int32Array(INITIAL_ROWS);
-  private rowStart = new Int32Array(INITIAL_ROWS);
-  private rowBytes = new Int32Array(INITIAL_ROWS);
-  private seqs = new Float64Array(INITIAL_ROWS);
-  private lines = new Float64Array(INITIAL_ROWS);
-  private rows = 0;
+  /** Per row: where it is, its size, sequence and input line (row-book.ts). */
+  private readonly book = new RowBook();
   private keys = new Map<string, number>();
   private orders = new Map<string, unknown>();
   private live = 0;
@@ -98,8 +83,7 @@ export class StreamBuffer {
   addSpan(src: Buffer, start: number, ends: Int32Array, from: number, to: number, seq: number, line: number, now: number, maxRows: number, maxBytes: number): number {
     this.admit(seq, undefined, now, undefined);
     const binary = this.options.binary !== undefined;
-    const stamp = this.options.stamp;
-    const lead = binary ? 2 + (stamp ? 12 + this.binaryTail.length : 0) : 0;
+    const lead = binary ? this.binaryLead() : 0;
     const seg = this.main;
     const out = seg.room(lead + ends[from] - start);
     // the rows that fit what is left of the chunk
@@ -115,10 +99,7 @@ export class StreamBuffer {
     for (let k = 0; k < n; k++) {
       const len = ends[from + k] - (k === 0 ? start : ends[from + k - 1]);
       if (binary) {
-        const fields = this.options.binary!.fields;
-        out[at] = fields >> 8;
-        out[at + 1] = fields & 0xff;
-        if (stamp) writeBinaryStamp(out, at + 2, stamp.sequenceBase + seq + k, this.binaryTail);
+        this.writeBinaryLead(out, at, seq + k);
         out.copyWithin(at + lead, s, s + len);
       }
       this.record(seg, at, at + lead + len, seq + k, line + k);
@@ -142,41 +123,36 @@ export class StreamBuffer {
   private prefix(seg: Segment, most: number, seq: number, csv: boolean): number {
     const stamp = this.options.stamp;
     const binary = this.options.binary !== undefined && !csv;
-    // a binary row leads with its field count and stamp fields; a CSV row's sequence has at most 16 digits
-    const out = seg.room(most + (binary ? 2 + (stamp ? 12 + this.binaryTail.length : 0) : stamp ? 16 + this.tail.length : 0));
+    // a CSV row's sequence has at most 16 digits
+    const out = seg.room(most + (binary ? this.binaryLead() : stamp ? 16 + this.tail.length : 0));
     const at = seg.pos;
     if (binary) {
-      const fields = this.options.binary!.fields;
-      out[at] = fields >> 8;
-      out[at + 1] = fields & 0xff;
-      seg.pos = at + 2 + (stamp ? writeBinaryStamp(out, at + 2, stamp.sequenceBase + seq, this.binaryTail) : 0);
+      this.writeBinaryLead(out, at, seq);
+      seg.pos = at + this.binaryLead();
     } else if (stamp) seg.pos = at + writeStamp(out, at, stamp.sequenceBase + seq, this.tail);
     return at;
   }
 
-  private grow(rows: number): void {
-    this.rowSeg = resized(this.rowSeg, rows);
-    this.rowChunk = resized(this.rowChunk, rows);
-    this.rowStart = resized(this.rowStart, rows);
-    this.rowBytes = resized(this.rowBytes, rows);
-    this.seqs = resized(this.seqs, rows);
-    this.lines = resized(this.lines, rows);
+  /** Bytes that lead a binary row: its field count, then (stamped buffers) its _sdc_sequence and _sdc_batched_at fields. */
+  private binaryLead(): number {
+    return 2 + (this.options.stamp ? 12 + this.binaryTail.length : 0);
+  }
+
+  /** Writes a binary row's lead (binaryLead) at out[at]. */
+  private writeBinaryLead(out: Buffer, at: number, seq: number): void {
+    const fields = this.options.binary!.fields;
+    out[at] = fields >> 8;
+    out[at + 1] = fields & 0xff;
+    const stamp = this.options.stamp;
+    if (stamp) writeBinaryStamp(out, at + 2, stamp.sequenceBase + seq, this.binaryTail);
   }
 
   /** Books the row written at [at, end) of its segment. */
   private record(seg: Segment, at: number, end: number, seq: number, line: number): void {
     const n = end - at;
     const csv = seg === this.csv;
-    const i = this.rows;
-    if (i === this.seqs.length) this.grow(i * 2);
-    this.rowSeg[i] = csv ? 1 : 0;
     if (csv) this.csvRows++;
-    this.rowChunk[i] = seg.chunks.length;
-    this.rowStart[i] = at;
-    this.rowBytes[i] = n;
-    this.seqs[i] = seq;
-    this.lines[i] = line;
-    this.rows = i + 1;
+    this.book.push(csv ? 1 : 0, seg.chunks.length, at, n, seq, line);
     seg.pos = end;
     this.bytes += n;
     this.live++;
@@ -189,7 +165,7 @@ export class StreamBuffer {
       if (held != null && compareOrder(order, held) < 0) return false;
       this.orders.set(key, order);
     }
-    if (this.rows === 0) {
+    if (this.book.count === 0) {
       this.firstSeq = seq;
       this.openedAt = now;
       if (this.options.stamp) {
@@ -200,13 +176,13 @@ export class StreamBuffer {
     if (key !== undefined) {
       const previous = this.keys.get(key);
       if (previous !== undefined) {
-        this.bytes -= this.rowBytes[previous];
-        this.rowBytes[previous] = -1;
-        if (this.rowSeg[previous] === 1) this.csvRows--;
+        this.bytes -= this.book.bytes[previous];
+        this.book.bytes[previous] = -1;
+        if (this.book.segment[previous] === 1) this.csvRows--;
         this.replaced++;
         this.live--;
       }
-      this.keys.set(key, this.rows);
+      this.keys.set(key, this.book.count);
     }
     return true;
   }
@@ -217,14 +193,14 @@ export class StreamBuffer {
    */
   dropFrom(seq: number): void {
     if (this.keys.size) return;
-    let i = this.rows;
-    while (i > 0 && this.seqs[i - 1] >= seq) i--;
-    if (i === this.rows) return;
-    for (let j = i; j < this.rows; j++) {
-      this.bytes -= this.rowBytes[j];
-      if (this.rowSeg[j] === 1) this.csvRows--;
+    let i = this.book.count;
+    while (i > 0 && this.book.seqs[i - 1] >= seq) i--;
+    if (i === this.book.count) return;
+    for (let j = i; j < this.book.count; j++) {
+      this.bytes -= this.book.bytes[j];
+      if (this.book.segment[j] === 1) this.csvRows--;
     }
-    this.live -= this.rows - i;
+    this.live -= this.book.count - i;
     if (i === 0) {
       this.reset();
       return;
@@ -235,10 +211,10 @@ export class StreamBuffer {
       [this.csv, 1],
     ] as const) {
       let j = i;
-      while (j < this.rows && this.rowSeg[j] !== id) j++;
-      if (j < this.rows) segment.cut(this.rowChunk[j], this.rowStart[j]);
+      while (j < this.book.count && this.book.segment[j] !== id) j++;
+      if (j < this.book.count) segment.cut(this.book.chunk[j], this.book.start[j]);
     }
-    this.rows = i;
+    this.book.count = i;
   }
 
   /** Hands over the rows as buffers (with the sequence and input line of each row) and empties the buffer. */
@@ -250,8 +226,7 @@ export class StreamBuffer {
     let fallback: TakenRows['fallback'];
     if (this.replaced === 0 && this.csvRows === 0) {
       chunks = main;
-      lines = numbers(this.lines, this.rows);
-      seqs = numbers(this.seqs, this.rows);
+      ({ lines, seqs } = this.book.linesAndSeqs());
     } else {
       const csv = this.csv.all();
       const mainRows = this.collect(0, main);
@@ -274,19 +249,19 @@ export class StreamBuffer {
     let runChunk = -1;
     let runStart = 0;
     let runEnd = 0;
-    for (let i = 0; i < this.rows; i++) {
-      if (this.rowBytes[i] < 0 || this.rowSeg[i] !== id) continue;
-      const c = this.rowChunk[i];
-      const start = this.rowStart[i];
-      if (c === runChunk && start === runEnd) runEnd += this.rowBytes[i];
+    for (let i = 0; i < this.book.count; i++) {
+      if (this.book.bytes[i] < 0 || this.book.segment[i] !== id) continue;
+      const c = this.book.chunk[i];
+      const start = this.book.start[i];
+      if (c === runChunk && start === runEnd) runEnd += this.book.bytes[i];
       else {
         if (runChunk >= 0) chunks.push(all[runChunk].subarray(runStart, runEnd));
         runChunk = c;
         runStart = start;
-        runEnd = start + this.rowBytes[i];
+        runEnd = start + this.book.bytes[i];
       }
-      lines.push(this.lines[i]);
-      seqs.push(this.seqs[i]);
+      lines.push(this.book.lines[i]);
+      seqs.push(this.book.seqs[i]);
     }
     if (runChunk >= 0) chunks.push(all[runChunk].subarray(runStart, runEnd));
     return { chunks, lines, seqs };
@@ -295,9 +270,7 @@ export class StreamBuffer {
   private reset(): void {
     this.main.reset();
     this.csv.reset();
-    this.rows = 0;
-    // the row arrays are kept for the next batch, unless an unusually large one grew them
-    if (this.seqs.length > MAX_KEPT_ROWS) this.grow(INITIAL_ROWS);
+    this.book.clear();
     this.keys.clear();
     this.orders.clear();
     this.live = 0;
