@@ -44,6 +44,11 @@ function two(src: Uint8Array, i: number): number {
   return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 }
 
+/** Whether d is a day of month m of year y (1-9999), leap years counted. */
+function isDay(y: number, m: number, d: number): boolean {
+  return y > 0 && m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth[m - 1] + (m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 1 : 0);
+}
+
 /** YYYY-MM-DD at src[i]: its day number, or NaN. */
 function parseDate(src: Uint8Array, i: number, end: number): number {
   if (end - i < 10 || src[i + 4] !== 45 || src[i + 7] !== 45) return NaN;
@@ -51,11 +56,8 @@ function parseDate(src: Uint8Array, i: number, end: number): number {
   const lo = two(src, i + 2);
   const m = two(src, i + 5);
   const d = two(src, i + 8);
-  if (hi < 0 || lo < 0 || m < 1 || m > 12 || d < 1) return NaN;
   const y = hi * 100 + lo;
-  if (y === 0) return NaN;
-  const leap = m === 2 && (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0));
-  if (d > daysInMonth[m - 1] + (leap ? 1 : 0)) return NaN;
+  if (hi < 0 || lo < 0 || !isDay(y, m, d)) return NaN;
   return daysSince2000(y, m, d);
 }
 
@@ -179,9 +181,8 @@ export function writeTapTimestamptz(src: Uint8Array, s: number, out: Uint8Array,
   const h = two(src, s + 11);
   const mi = two(src, s + 14);
   const sec = two(src, s + 17);
-  if (hi < 0 || lo < 0 || m < 1 || m > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return -1;
   const y = hi * 100 + lo;
-  if (y === 0 || d > daysInMonth[m - 1] + (m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 1 : 0)) return -1;
+  if (hi < 0 || lo < 0 || !isDay(y, m, d) || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return -1;
   let i = s + 19;
   let us = 0;
   if (src[i] === 46) {

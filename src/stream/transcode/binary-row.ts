@@ -28,14 +28,9 @@ export function writeTextArray(src: Uint8Array, s: number, e: number, out: Uint8
     if (src[i] !== QUOTE) return -1;
     const end = scanString(src, i, e);
     if (end < 0) return -1;
-    if (scanned.escaped) {
-      const body = writeStringBody(src, i, end, true, out, p + 4, Mode.raw);
-      put32(out, p, body - p - 4);
-      p = body;
-    } else {
-      put32(out, p, end - i - 2);
-      p = copy(src, i + 1, end - 1, out, p + 4);
-    }
+    const body = writeStringBody(src, i, end, scanned.escaped, out, p + 4, Mode.raw);
+    put32(out, p, body - p - 4);
+    p = body;
     count++;
     i = skipWs(src, end, e);
     if (src[i] === 0x5d) break;
